@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using NodaTime;
+using Purchases.Infrastructure.Api;
+
+namespace Purchases.Features.SubmitPurchase;
+
+/// <summary>
+/// Reads the submit body with its raw JSON types (so <c>"12"</c> is not taken for a number) and applies the
+/// contract's checks 3 to 8 in order; the first failure is the answer.
+/// </summary>
+public static class PurchaseScheduleParser
+{
+    public static (PurchaseSchedule? Schedule, string? Error) Parse(ReadOnlySequence<byte> body, DateTimeZone zone, int maxItems)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return (null, ApiErrors.InvalidJson);
+        }
+
+        using (document)
+            return Parse(document.RootElement, zone, maxItems);
+    }
+
+    static (PurchaseSchedule?, string?) Parse(JsonElement root, DateTimeZone zone, int maxItems)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("purchase", out var items))
+            return (null, "Missing required field \"purchase\".");
+        if (items.ValueKind != JsonValueKind.Array || items.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.Object))
+            return (null, "Field \"purchase\" must be an array of objects.");
+        var count = items.GetArrayLength();
+        if (count == 0)
+            return (null, "Field \"purchase\" must contain at least one item.");
+        if (count > maxItems)
+            return (null, $"Field \"purchase\" has {count} items; at most {maxItems} are allowed.");
+
+        var localTimes = new LocalDateTime[count];
+        var instants = new Instant[count];
+        var megawatts = new decimal[count];
+        var seen = new Dictionary<LocalDateTime, (int FirstIndex, int Times)>(count);
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            if (!item.TryGetProperty("datetime", out var datetime))
+                return (null, $"Purchase item at index {index} is missing required field \"datetime\".");
+            if (!item.TryGetProperty("purchase", out var purchase))
+                return (null, $"Purchase item at index {index} is missing required field \"purchase\".");
+            if (!TryParseLocalTime(datetime, out var local))
+                return (null, $"Purchase item at index {index}: invalid datetime format. Expected \"YYYY-MM-DD HH:MM\" (e.g., \"2024-01-15 14:30\").");
+            if (purchase.ValueKind != JsonValueKind.Number || !purchase.TryGetDecimal(out var mw))
+                return (null, $"Purchase item at index {index}: field \"purchase\" must be a number (in MW unit).");
+
+            var mapping = zone.MapLocal(local);
+            if (mapping.Count == 0)
+                return (null, $"Purchase item at index {index}: datetime \"{Format(local)}\" does not exist in time zone {zone.Id}.");
+
+            Instant instant;
+            if (!seen.TryGetValue(local, out var earlier))
+            {
+                seen[local] = (index, 1);
+                instant = mapping.First().ToInstant();
+            }
+            else if (mapping.Count == 2 && earlier.Times == 1)
+            {
+                // The fall-back hour happens twice: the second mention is the later instant (winter offset).
+                seen[local] = (earlier.FirstIndex, 2);
+                instant = mapping.Last().ToInstant();
+            }
+            else
+            {
+                return (null, $"Purchase item at index {index}: duplicate datetime \"{Format(local)}\" (first given at index {earlier.FirstIndex}).");
+            }
+
+            localTimes[index] = local;
+            instants[index] = instant;
+            megawatts[index] = mw;
+            index++;
+        }
+
+        return (new PurchaseSchedule(localTimes, instants, megawatts), null);
+    }
+
+    /// <summary>Exactly <c>YYYY-MM-DD HH:MM</c>, a real calendar date, hours 00–23, read straight from the UTF-8.</summary>
+    static bool TryParseLocalTime(JsonElement element, out LocalDateTime local)
+    {
+        local = default;
+        if (element.ValueKind != JsonValueKind.String) return false;
+        // The raw value is quoted; with escapes it is longer than the 18 bytes of a plain "YYYY-MM-DD HH:MM".
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        ReadOnlySpan<byte> text;
+        if (raw.Length == 18 && raw.IndexOf((byte)'\\') < 0)
+        {
+            text = raw.Slice(1, 16);
+        }
+        else
+        {
+            var value = element.GetString()!;
+            if (value.Length != 16 || !Ascii.IsValid(value)) return false;
+            text = Encoding.ASCII.GetBytes(value);
+        }
+
+        if (text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':') return false;
+        if (!TryDigits(text[..4], out var year) || !TryDigits(text[5..7], out var month) ||
+            !TryDigits(text[8..10], out var day) || !TryDigits(text[11..13], out var hour) ||
+            !TryDigits(text[14..16], out var minute))
+            return false;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > CalendarSystem.Iso.GetDaysInMonth(year, month) ||
+            hour > 23 || minute > 59)
+            return false;
+        local = new LocalDateTime(year, month, day, hour, minute);
+        return true;
+    }
+
+    static bool TryDigits(ReadOnlySpan<byte> digits, out int value)
+    {
+        value = 0;
+        foreach (var d in digits)
+        {
+            if (d is < (byte)'0' or > (byte)'9') return false;
+            value = value * 10 + (d - '0');
+        }
+        return true;
+    }
+
+    static string Format(LocalDateTime local) =>
+        $"{local.Year:D4}-{local.Month:D2}-{local.Day:D2} {local.Hour:D2}:{local.Minute:D2}";
+}

@@ -1,0 +1,17 @@
+namespace Purchases.Features.SubmitPurchase;
+
+/// <summary>Bound by <see cref="SubmitPurchaseBinder"/>: the route and query values and the already-checked body.</summary>
+public sealed class SubmitPurchaseRequest
+{
+    public string User { get; set; } = "";
+    public string RetailerId { get; set; } = "";
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>Set when the body is refused before it is read as JSON (413, 415).</summary>
+    public BodyRejection? Rejection { get; set; }
+    public PurchaseSchedule? Schedule { get; set; }
+    /// <summary>The first failing body check (contract checks 3–8), or null.</summary>
+    public string? ScheduleError { get; set; }
+}
+
+public sealed record BodyRejection(int Status, string Message);

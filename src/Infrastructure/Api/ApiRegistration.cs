@@ -1,0 +1,75 @@
+using FastEndpoints;
+using FastEndpoints.Swagger;
+using FluentValidation.Results;
+using NodaTime;
+using Purchases.Infrastructure.Options;
+
+namespace Purchases.Infrastructure.Api;
+
+public static partial class ApiRegistration
+{
+    public const string RoutePrefix = "api/v0";
+
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PurchasesOptions>().BindConfiguration(PurchasesOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+
+        // Kestrel must let the largest allowed body through; the submit binder answers 413 above it.
+        var maxBody = builder.Configuration.GetValue<long?>($"{PurchasesOptions.Section}:{nameof(PurchasesOptions.MaxBodyBytes)}")
+                      ?? new PurchasesOptions().MaxBodyBytes;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody + 1);
+
+        builder.Services.AddFastEndpoints(o =>
+        {
+            o.Assemblies = [typeof(ApiRegistration).Assembly];
+            o.DisableAutoDiscovery = true;
+        });
+        builder.Services.SwaggerDocument(o =>
+        {
+            o.EnableJWTBearerAuth = false;
+            o.DocumentSettings = s =>
+            {
+                s.DocumentName = "v0";
+                s.Title = "Purchases";
+                s.Version = "v0";
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiErrors.HandleExceptionAsync });
+        app.UseStatusCodePages(ApiErrors.WriteStatusCodeBodyAsync);
+        app.Use(MergeSlashes);
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseFastEndpoints(c =>
+        {
+            c.Endpoints.RoutePrefix = RoutePrefix;
+            c.Binding.UsePropertyNamingPolicy = true;
+            c.Binding.JsonExceptionTransformer = _ => new ValidationFailure("body", ApiErrors.InvalidJson);
+            c.Errors.ResponseBuilder = (failures, _, _) => new ErrorBody(failures.FirstOrDefault()?.ErrorMessage ?? "Bad request.");
+            c.Errors.ContentType = "application/json";
+            c.Errors.ProducesMetadataType = typeof(ErrorBody);
+        });
+        app.UseSwaggerGen();
+        return app;
+    }
+
+    /// <summary>Like nginx's merge_slashes: <c>/user//submit-purchase</c> is routed as <c>/user/submit-purchase</c>.</summary>
+    static Task MergeSlashes(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path.Value;
+        if (path is not null && path.Contains("//", StringComparison.Ordinal))
+            context.Request.Path = new PathString(RepeatedSlashes().Replace(path, "/"));
+        return next(context);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("/{2,}")]
+    private static partial System.Text.RegularExpressions.Regex RepeatedSlashes();
+}

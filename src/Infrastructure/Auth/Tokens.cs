@@ -1,0 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Purchases.Infrastructure.Auth;
+
+/// <summary>Opaque bearer tokens: 32 random bytes, shown once, stored only as their SHA-256.</summary>
+public static class Tokens
+{
+    const string Prefix = "pur_";
+
+    public static string NewToken() => Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A fast hash is right here: the input has 256 bits of entropy, so there is nothing to brute-force.</summary>
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Purchases.Infrastructure.Persistence.Configurations;
+
+internal sealed class OutboxEntryConfiguration : IEntityTypeConfiguration<OutboxEntry>
+{
+    public void Configure(EntityTypeBuilder<OutboxEntry> b)
+    {
+        b.ToTable("outbox_entries", t => t.HasCheckConstraint("ck_outbox_entries_state",
+            $"state IN ('{OutboxState.Pending}', '{OutboxState.Submitted}', '{OutboxState.Failed}')"));
+        b.HasKey(e => e.Id);
+        b.HasIndex(e => e.PurchaseId).IsUnique();
+        b.HasIndex(e => e.WorkflowName).IsUnique();
+        b.Property(e => e.Kind).HasDefaultValue(OutboxKind.ArgoWorkflowCreate);
+        b.Property(e => e.PayloadVersion).HasDefaultValue((short)1);
+        b.Property(e => e.Payload).HasColumnType("jsonb");
+        b.Property(e => e.State).HasDefaultValue(OutboxState.Pending);
+        b.Property(e => e.Attempts).HasDefaultValue(0);
+        b.Property(e => e.ReplayCount).HasDefaultValue(0);
+        b.Property(e => e.NextAttemptAt).HasDefaultValueSql("now()");
+        b.Property(e => e.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(e => e.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasOne<Purchase>().WithMany().HasForeignKey(e => e.PurchaseId).OnDelete(DeleteBehavior.Cascade);
+
+        b.HasIndex(e => new { e.NextAttemptAt, e.Id }).HasDatabaseName("ix_outbox_entries_due")
+            .HasFilter($"state = '{OutboxState.Pending}'");
+        b.HasIndex(e => e.SubmittedAt).HasDatabaseName("ix_outbox_entries_submitted")
+            .HasFilter($"state = '{OutboxState.Submitted}'");
+        b.HasIndex(e => e.CreatedAt).HasDatabaseName("ix_outbox_entries_failed")
+            .HasFilter($"state = '{OutboxState.Failed}'");
+        b.HasIndex(e => e.State);
+    }
+}

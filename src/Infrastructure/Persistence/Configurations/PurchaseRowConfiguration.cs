@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Purchases.Infrastructure.Persistence.Configurations;
+
+internal sealed class PurchaseRowConfiguration : IEntityTypeConfiguration<PurchaseRow>
+{
+    public void Configure(EntityTypeBuilder<PurchaseRow> b)
+    {
+        b.ToTable("purchase_rows");
+        b.HasKey(r => new { r.PurchaseId, r.Position });
+        b.Property(r => r.LocalTime).HasColumnType("timestamp without time zone");
+        b.Property(r => r.Instant).HasColumnType("timestamp with time zone");
+        // Unconstrained numeric: the MW value is kept exactly as it was sent.
+        b.Property(r => r.Mw).HasColumnType("numeric");
+        b.HasOne<Purchase>().WithMany().HasForeignKey(r => r.PurchaseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Purchases.Infrastructure.LocalPostgres;
+
+namespace Purchases.Infrastructure.Persistence;
+
+public static class PersistenceRegistration
+{
+    public const string ConnectionStringName = "Purchases";
+
+    /// <summary>
+    /// PostgreSQL through one <see cref="NpgsqlDataSource"/> (NodaTime types) shared by EF Core and the raw COPY path.
+    /// With no connection string in Development, the embedded local cluster is started and used.
+    /// </summary>
+    public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (!builder.Environment.IsDevelopment())
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{ConnectionStringName} is not set. Only the Development environment starts its own PostgreSQL.");
+            var embedded = EmbeddedDatabase.Start(builder.Environment.ContentRootPath);
+            builder.Services.AddSingleton(embedded);
+            builder.Services.AddHostedService<EmbeddedDatabaseLifetime>();
+            connectionString = embedded.ConnectionString;
+        }
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "purchases" }.UseNodaTime().Build();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContextPool<PurchasesDbContext>(o => o
+            .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime())
+            .UseSnakeCaseNamingConvention()
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        return builder;
+    }
+
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PurchasesDbContext>().Database.MigrateAsync(ct);
+    }
+}
