@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Options;
 
@@ -25,7 +24,7 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
             IdempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
         };
 
-        if (!IsJson(http.Request.ContentType))
+        if (!JsonContentType.IsJson(http.Request.ContentType))
         {
             request.Rejection = new BodyRejection(StatusCodes.Status415UnsupportedMediaType, ApiErrors.UnsupportedMediaType);
             return request;
@@ -61,8 +60,4 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
         }
         return request;
     }
-
-    static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media) &&
-        media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 }

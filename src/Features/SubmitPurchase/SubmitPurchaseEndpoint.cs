@@ -20,7 +20,6 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, IClock c
         RequestBinder(new SubmitPurchaseBinder());
         DontThrowIfValidationFails();
         Options(b => b.WithMetadata(new InternalErrorMessage("Internal server error while creating purchase.")));
-        Description(b => b.Accepts<SubmitPurchaseRequest>("application/json"), clearDefaults: true);
     }
 
     public override async Task HandleAsync(SubmitPurchaseRequest req, CancellationToken ct)

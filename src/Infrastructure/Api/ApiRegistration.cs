@@ -48,9 +48,12 @@ public static partial class ApiRegistration
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(JsonContentType.RequireForBodies);
         app.UseFastEndpoints(c =>
         {
             c.Endpoints.RoutePrefix = RoutePrefix;
+            // Routing would answer a wrong Content-Type with 415 before authentication; JsonContentType does it after.
+            c.Endpoints.Configurator = ep => ep.Description(b => b.ClearDefaultAccepts());
             c.Binding.UsePropertyNamingPolicy = true;
             c.Binding.JsonExceptionTransformer = _ => new ValidationFailure("body", ApiErrors.InvalidJson);
             c.Errors.ResponseBuilder = (failures, _, _) => new ErrorBody(failures.FirstOrDefault()?.ErrorMessage ?? "Bad request.");
