@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +12,7 @@ namespace Purchases.Features.SubmitPurchase;
 /// </summary>
 public static class PurchaseScheduleParser
 {
-    public static (PurchaseSchedule? Schedule, string? Error) Parse(ReadOnlySequence<byte> body, DateTimeZone zone, int maxItems)
+    public static (PurchaseSchedule? Schedule, string? Error) Parse(ReadOnlyMemory<byte> body, DateTimeZone zone, int maxItems)
     {
         JsonDocument document;
         try

@@ -1,3 +1,5 @@
+using Purchases.Infrastructure.Api;
+
 namespace Purchases.Features.SubmitPurchase;
 
 /// <summary>Bound by <see cref="SubmitPurchaseBinder"/>: the route and query values and the already-checked body.</summary>
@@ -13,5 +15,3 @@ public sealed class SubmitPurchaseRequest
     /// <summary>The first failing body check (contract checks 3–8), or null.</summary>
     public string? ScheduleError { get; set; }
 }
-
-public sealed record BodyRejection(int Status, string Message);

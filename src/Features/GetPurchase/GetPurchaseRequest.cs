@@ -1,0 +1,9 @@
+namespace Purchases.Features.GetPurchase;
+
+public sealed class GetPurchaseRequest
+{
+    public string User { get; set; } = "";
+    public string PurchaseId { get; set; } = "";
+    /// <summary>Optional: keep only the model output with this <c>idmodel</c>.</summary>
+    public string? Idmodel { get; set; }
+}

@@ -1,0 +1,26 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Purchases.Tests.Infrastructure;
+
+/// <summary>Arranging purchases through the API itself.</summary>
+public static class PurchaseApi
+{
+    public const string OneDay = """{"purchase": [{"datetime": "2025-11-11 00:15", "purchase": 12.0}, {"datetime": "2025-11-11 00:30", "purchase": 13.0}]}""";
+
+    public static async Task<Guid> SubmitAsync(this HttpClient client, string user, string retailerId = "123")
+    {
+        var response = await client.PostAsync($"/api/v0/user/{user}/submit-purchase?retailer_id={retailerId}",
+            new StringContent(OneDay, Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("id").GetGuid();
+    }
+
+    public static Task<HttpResponseMessage> UpdateAsync(this HttpClient client, string user, object purchaseId, string body) =>
+        client.PutAsync($"/api/v0/user/{user}/purchase/{purchaseId}/update", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    public static Task<HttpResponseMessage> GetPurchaseAsync(this HttpClient client, string user, object purchaseId, string query = "") =>
+        client.GetAsync($"/api/v0/user/{user}/purchase/{purchaseId}/get{query}");
+}
