@@ -1,7 +1,10 @@
 using Purchases.Infrastructure.Api;
+using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Cli;
+using Purchases.Infrastructure.Health;
 using Purchases.Infrastructure.LocalPostgres;
+using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +12,9 @@ builder.ConfigureForCli(args);
 builder.AddPersistence();
 builder.AddBearerTokens();
 builder.AddApi();
+builder.AddArgo();
+builder.AddOutbox();
+builder.AddHealth();
 
 var app = builder.Build();
 if (CliCommands.IsCommand(args))

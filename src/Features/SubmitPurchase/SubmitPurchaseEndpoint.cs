@@ -3,11 +3,12 @@ using NodaTime;
 using Npgsql;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Auth;
+using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Features.SubmitPurchase;
 
-public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, IClock clock)
+public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSignal outbox, IClock clock)
     : Endpoint<SubmitPurchaseRequest, SubmitPurchaseResponse>
 {
     public override void Configure()
@@ -38,6 +39,7 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, IClock c
         var id = Guid.CreateVersion7();
         var now = clock.GetCurrentInstant();
         await SubmitPurchaseStorage.StoreAsync(dataSource, id, req, req.Schedule!, now, ct);
+        outbox.Nudge();
 
         HttpContext.Response.Headers.Location =
             $"/{ApiRegistration.RoutePrefix}/user/{Uri.EscapeDataString(req.User)}/purchase/{id}/get";

@@ -2,6 +2,7 @@ using FastEndpoints;
 using FastEndpoints.Swagger;
 using FluentValidation.Results;
 using NodaTime;
+using Purchases.Infrastructure.Health;
 using Purchases.Infrastructure.Options;
 
 namespace Purchases.Infrastructure.Api;
@@ -61,6 +62,7 @@ public static partial class ApiRegistration
             c.Errors.ProducesMetadataType = typeof(ErrorBody);
         });
         app.UseSwaggerGen();
+        app.MapHealth();
         return app;
     }
 

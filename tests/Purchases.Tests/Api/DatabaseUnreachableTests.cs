@@ -40,4 +40,19 @@ public sealed class DatabaseUnreachableTests
             await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }
+
+    [Fact]
+    public async Task Readyz_answers_503_with_the_database_unreachable_and_healthz_stays_200()
+    {
+        await using var factory = new UnreachableDatabaseFactory();
+        var client = factory.CreateClient();
+
+        var ready = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
+        var alive = await client.GetAsync("/healthz", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var body = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("unreachable", body.GetProperty("database").GetString());
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
 }

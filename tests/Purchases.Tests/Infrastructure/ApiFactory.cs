@@ -11,7 +11,7 @@ namespace Purchases.Tests.Infrastructure;
 /// <summary>The service in process, on the test run's real PostgreSQL, migrated once.</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    readonly TestDatabase database = new();
+    readonly TestDatabase database = TestDatabase.Shared;
 
     public string ConnectionString => database.ConnectionString;
 

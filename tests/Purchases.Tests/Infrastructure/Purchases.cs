@@ -9,6 +9,12 @@ public static class PurchaseApi
 {
     public const string OneDay = """{"purchase": [{"datetime": "2025-11-11 00:15", "purchase": 12.0}, {"datetime": "2025-11-11 00:30", "purchase": 13.0}]}""";
 
+    public static HttpClient WithToken(this HttpClient client, string token)
+    {
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+        return client;
+    }
+
     public static async Task<Guid> SubmitAsync(this HttpClient client, string user, string retailerId = "123")
     {
         var response = await client.PostAsync($"/api/v0/user/{user}/submit-purchase?retailer_id={retailerId}",

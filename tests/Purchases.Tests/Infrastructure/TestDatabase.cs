@@ -6,8 +6,12 @@ namespace Purchases.Tests.Infrastructure;
 public sealed class TestDatabase : IDisposable
 {
     public const string DatabaseName = "purchases_test";
+    static readonly Lazy<TestDatabase> Instance = new(() => new TestDatabase());
 
-    public TestDatabase()
+    /// <summary>Shared by every service instance of the run; stopped by <see cref="ApiFactory"/> at the end.</summary>
+    public static TestDatabase Shared => Instance.Value;
+
+    TestDatabase()
     {
         Cluster = LocalPostgresCluster.StartThrowaway();
         Cluster.EnsureDatabase(DatabaseName);

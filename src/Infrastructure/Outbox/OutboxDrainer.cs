@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Persistence;
+
+namespace Purchases.Infrastructure.Outbox;
+
+/// <summary>
+/// Moves due entries to Argo (design/outbox.md §6.3): claim a batch with a lease in one short statement, call Argo
+/// outside any transaction, then write each result only where the lease is still ours. Several instances may drain
+/// one database; the deterministic workflow name keeps Argo at one workflow per purchase whatever happens.
+/// </summary>
+public sealed class OutboxDrainer(
+    NpgsqlDataSource dataSource,
+    IArgoWorkflows argo,
+    IOptions<ArgoOptions> argoOptions,
+    IOptions<OutboxOptions> options,
+    IClock clock,
+    OutboxMetrics metrics,
+    ILogger<OutboxDrainer> logger)
+{
+    static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";
+    readonly Random _random = Random.Shared;
+
+    sealed record Claimed(Guid Id, Guid PurchaseId, string WorkflowName, string Payload, short PayloadVersion,
+        int Attempts, Instant CreatedAt);
+
+    /// <summary>Drains until nothing is due or the run budget is spent. Does nothing while Argo is not configured.</summary>
+    public async Task<int> DrainAsync(CancellationToken ct)
+    {
+        if (!argoOptions.Value.IsConfigured) return 0;
+        var budget = Stopwatch.StartNew();
+        var sent = 0;
+        while (!ct.IsCancellationRequested && budget.Elapsed < options.Value.RunBudget)
+        {
+            var owner = $"{Instance}/{Guid.NewGuid():N}";
+            var batch = await ClaimAsync(owner, ct);
+            if (batch.Count == 0) break;
+            await Parallel.ForEachAsync(batch,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+                async (entry, token) => await SendAsync(entry, owner, token));
+            sent += batch.Count;
+            if (batch.Count < options.Value.BatchSize) break;
+        }
+        return sent;
+    }
+
+    async Task<List<Claimed>> ClaimAsync(string owner, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        await using var command = dataSource.CreateCommand("""
+            UPDATE outbox_entries SET locked_until = $1, locked_by = $2
+            WHERE id IN (
+                SELECT id FROM outbox_entries
+                WHERE state = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+                ORDER BY next_attempt_at, id
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, purchase_id, workflow_name, payload::text, payload_version, attempts, created_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = now + Duration.FromTimeSpan(options.Value.Lease) });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
+        var claimed = new List<Claimed>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt16(4), reader.GetInt32(5), reader.GetFieldValue<Instant>(6)));
+        return claimed;
+    }
+
+    async Task SendAsync(Claimed entry, string owner, CancellationToken ct)
+    {
+        if (entry.PayloadVersion != 1 || JsonSerializer.Deserialize<OutboxPayload>(entry.Payload) is not { } payload)
+        {
+            await FailAsync(entry, owner, null, $"unsupported payload version {entry.PayloadVersion}", null, final: true);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await argo.CreateAsync(
+            new WorkflowRequest(entry.WorkflowName, entry.PurchaseId, payload.User, payload.RetailerId), ct);
+        metrics.ArgoCallDuration(Stopwatch.GetElapsedTime(started), outcome);
+
+        switch (outcome)
+        {
+            case CreateOutcome.Created(var uid):
+                await SubmittedAsync(entry, owner, uid, "created");
+                break;
+            case CreateOutcome.AlreadyExists(var uid):
+                await SubmittedAsync(entry, owner, uid, "already_exists");
+                break;
+            case CreateOutcome.NameCollision(var error):
+                await FailAsync(entry, owner, 409, error, null, final: true);
+                break;
+            case CreateOutcome.Failed(var status, var error, var retryAfter):
+                await FailAsync(entry, owner, status, error, retryAfter, final: false);
+                break;
+        }
+    }
+
+    async Task SubmittedAsync(Claimed entry, string owner, string? uid, string result)
+    {
+        var now = clock.GetCurrentInstant();
+        await using var command = dataSource.CreateCommand("""
+            UPDATE outbox_entries
+            SET state = 'submitted', submitted_at = $1, updated_at = $1, argo_uid = $2, last_status = NULL,
+                locked_until = NULL, locked_by = NULL
+            WHERE id = $3 AND locked_by = $4 AND state = 'pending'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)uid ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+        {
+            logger.LogWarning("Outbox entry {EntryId} was sent but its lease had passed to another drainer", entry.Id);
+            return;
+        }
+        metrics.Submitted(result, now - entry.CreatedAt);
+        logger.LogInformation("Outbox entry {EntryId} for purchase {PurchaseId} submitted as workflow {WorkflowName} ({Result})",
+            entry.Id, entry.PurchaseId, entry.WorkflowName, result);
+    }
+
+    async Task FailAsync(Claimed entry, string owner, int? status, string error, TimeSpan? retryAfter, bool final)
+    {
+        var now = clock.GetCurrentInstant();
+        var failures = entry.Attempts + 1;
+        var failed = final || failures >= options.Value.MaxAttempts;
+        var next = failed ? now : now + OutboxBackoff.Delay(failures, options.Value, _random, retryAfter);
+        await using var command = dataSource.CreateCommand("""
+            UPDATE outbox_entries
+            SET attempts = $1, last_error = left($2, 2000), last_status = $3, next_attempt_at = $4,
+                state = CASE WHEN $5 THEN 'failed' ELSE 'pending' END, failed_at = CASE WHEN $5 THEN $6 END,
+                updated_at = $6, locked_until = NULL, locked_by = NULL
+            WHERE id = $7 AND locked_by = $8 AND state = 'pending'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = failures });
+        command.Parameters.Add(new NpgsqlParameter { Value = error });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = next });
+        command.Parameters.Add(new NpgsqlParameter { Value = failed });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+        {
+            logger.LogWarning("Outbox entry {EntryId} failed but its lease had passed to another drainer", entry.Id);
+            return;
+        }
+        metrics.Failed(failed);
+        if (failed)
+            logger.LogError("Outbox entry {EntryId} for purchase {PurchaseId} failed after {Attempts} attempts: {Error}",
+                entry.Id, entry.PurchaseId, failures, error);
+        else
+            logger.LogWarning("Outbox entry {EntryId} attempt {Attempts} failed ({Status}): {Error}; next at {NextAttemptAt}",
+                entry.Id, failures, status, error, next);
+    }
+}

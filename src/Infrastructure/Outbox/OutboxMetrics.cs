@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+using NodaTime;
+using Purchases.Infrastructure.Argo;
+
+namespace Purchases.Infrastructure.Outbox;
+
+/// <summary>The <c>Purchases.Outbox</c> meter (read it with dotnet-counters or any OpenTelemetry exporter).</summary>
+public sealed class OutboxMetrics
+{
+    public const string MeterName = "Purchases.Outbox";
+    readonly Counter<long> _submissions;
+    readonly Histogram<double> _argoDuration;
+    readonly Histogram<double> _lag;
+    OutboxStatisticsSnapshot _last = OutboxStatisticsSnapshot.Empty;
+
+    public OutboxMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _submissions = meter.CreateCounter<long>("purchases.outbox.submissions", description: "Argo submission attempts by result");
+        _argoDuration = meter.CreateHistogram<double>("purchases.outbox.argo.duration", "s", "Duration of Argo create calls");
+        _lag = meter.CreateHistogram<double>("purchases.outbox.lag", "s", "From the purchase's commit to its workflow's creation");
+        meter.CreateObservableGauge("purchases.outbox.entries", () => new[]
+        {
+            new Measurement<long>(_last.Pending, new KeyValuePair<string, object?>("state", "pending")),
+            new Measurement<long>(_last.Submitted, new KeyValuePair<string, object?>("state", "submitted")),
+            new Measurement<long>(_last.Failed, new KeyValuePair<string, object?>("state", "failed")),
+        }, description: "Outbox entries per state, as of the last readiness check");
+        meter.CreateObservableGauge("purchases.outbox.oldest_pending_age", () => _last.OldestPendingAgeSeconds, "s",
+            "Age of the oldest pending entry, as of the last readiness check");
+    }
+
+    public void ArgoCallDuration(TimeSpan elapsed, CreateOutcome outcome) =>
+        _argoDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome.GetType().Name));
+
+    public void Submitted(string result, Duration lag)
+    {
+        _submissions.Add(1, new KeyValuePair<string, object?>("result", result));
+        _lag.Record(lag.TotalSeconds);
+    }
+
+    public void Failed(bool final) =>
+        _submissions.Add(1, new KeyValuePair<string, object?>("result", final ? "failed" : "retry"));
+
+    public void Observe(OutboxStatisticsSnapshot snapshot) => _last = snapshot;
+}

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Purchases.Tests.Infrastructure;
+
+/// <summary>
+/// An Argo server on loopback (Kestrel, dynamic port) answering create and get like Argo v4 does (design/argo.md):
+/// 409 for a name that exists, grpc-gateway JSON errors, and scriptable failures and delays.
+/// Workflows are kept by name only, whatever the namespace.
+/// </summary>
+public sealed class FakeArgo : IAsyncDisposable
+{
+    readonly WebApplication app;
+    readonly Lock gate = new();
+    readonly Dictionary<string, JsonElement> workflows = [];
+    readonly List<string> createdNames = [];
+    readonly Dictionary<string, List<TaskCompletionSource<JsonElement>>> waiters = [];
+    readonly ConcurrentQueue<Script> scripts = new();
+    Script.Respond? always;
+    int createCalls;
+
+    abstract record Script
+    {
+        public sealed record Respond(int Status, string? RetryAfter, string? ContentType = null, string? Body = null) : Script;
+        public sealed record Delay(TimeSpan Duration) : Script;
+    }
+
+    FakeArgo(WebApplication app) => this.app = app;
+
+    public static async Task<FakeArgo> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var fake = new FakeArgo(builder.Build());
+        fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);
+        fake.app.MapGet("/api/v1/workflows/{ns}/{name}", fake.Get);
+        await fake.app.StartAsync();
+        fake.BaseUrl = new Uri(fake.app.Urls.Single() + "/");
+        return fake;
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>POSTs received, scripted failures included.</summary>
+    public int CreateCalls => Volatile.Read(ref createCalls);
+
+    public string? LastNamespace { get; private set; }
+    public string? LastAuthorization { get; private set; }
+    /// <summary>The <c>fields</c> query parameter of the last GET.</summary>
+    public string? LastFields { get; private set; }
+
+    /// <summary>Workflows that exist, by metadata.name: the posted "workflow" object with metadata.uid (and namespace) added.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Workflows
+    {
+        get { lock (gate) return new Dictionary<string, JsonElement>(workflows); }
+    }
+
+    /// <summary>Names in the order they were created through POST (seeded ones are not included).</summary>
+    public IReadOnlyList<string> CreatedNames
+    {
+        get { lock (gate) return [.. createdNames]; }
+    }
+
+    /// <summary>The next POST answers <paramref name="status"/> with a JSON error body; a scripted 200 creates normally.</summary>
+    public void EnqueueCreateResponse(int status, string? retryAfter = null) => scripts.Enqueue(new Script.Respond(status, retryAfter));
+
+    /// <summary>The next POST answers this exact body (e.g. the rate limiter's text/plain 429, a proxy's HTML 502).</summary>
+    public void EnqueueCreateRawResponse(int status, string contentType, string body, string? retryAfter = null) =>
+        scripts.Enqueue(new Script.Respond(status, retryAfter, contentType, body));
+
+    /// <summary>
+    /// The next POST waits this long, then behaves normally even if the client has given up meanwhile, as Argo
+    /// does when the Kubernetes write is slow: the workflow may exist although the caller saw a timeout.
+    /// </summary>
+    public void EnqueueCreateDelay(TimeSpan delay) => scripts.Enqueue(new Script.Delay(delay));
+
+    /// <summary>Every POST answers this status (JSON error body); null goes back to normal behaviour.</summary>
+    public void AlwaysRespond(int? status, string? retryAfter = null) =>
+        Volatile.Write(ref always, status is { } s ? new Script.Respond(s, retryAfter) : null);
+
+    /// <summary>A workflow that already exists with that purchase-id label, as if created before a crash.</summary>
+    public void Seed(string name, Guid purchaseId)
+    {
+        var workflow = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = "argo",
+                ["uid"] = Guid.NewGuid().ToString(),
+                ["labels"] = new JsonObject { ["purchases/purchase-id"] = purchaseId.ToString("D") },
+            },
+            ["spec"] = new JsonObject { ["workflowTemplateRef"] = new JsonObject { ["name"] = "purchase-strategy" } },
+        };
+        lock (gate) Store(name, JsonSerializer.SerializeToElement(workflow));
+    }
+
+    /// <summary>Completes when a workflow of that name exists; throws <see cref="TimeoutException"/> otherwise.</summary>
+    public async Task<JsonElement> WaitForWorkflowAsync(string name, TimeSpan timeout)
+    {
+        var waiter = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+        {
+            if (workflows.TryGetValue(name, out var existing)) return existing;
+            if (!waiters.TryGetValue(name, out var list)) waiters[name] = list = [];
+            list.Add(waiter);
+        }
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No workflow '{name}' within {timeout}; created so far: [{string.Join(", ", CreatedNames)}]");
+        }
+    }
+
+    /// <summary>Forgets workflows, counters, scripts and the last request.</summary>
+    public void Reset()
+    {
+        lock (gate)
+        {
+            workflows.Clear();
+            createdNames.Clear();
+            scripts.Clear();
+            always = null;
+            createCalls = 0;
+            LastNamespace = LastAuthorization = LastFields = null;
+        }
+    }
+
+    async Task CreateAsync(HttpContext context, string ns)
+    {
+        Interlocked.Increment(ref createCalls);
+        Record(context, ns);
+        var script = Volatile.Read(ref always) ?? (scripts.TryDequeue(out var next) ? next : null);
+        if (script is Script.Delay delay)
+            await Task.Delay(delay.Duration, app.Lifetime.ApplicationStopping);
+        if (script is Script.Respond { Status: not 200 } respond)
+        {
+            await RespondAsync(context, respond);
+            return;
+        }
+
+        JsonNode? workflow;
+        try
+        {
+            workflow = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: app.Lifetime.ApplicationStopping))?["workflow"];
+        }
+        catch (JsonException e)
+        {
+            await ErrorAsync(context, 400, 3, e.Message);
+            return;
+        }
+        if (workflow?["metadata"]?["name"]?.GetValue<string>() is not { Length: > 0 } name)
+        {
+            await ErrorAsync(context, 400, 3, workflow is null ? "workflow body not specified" : "metadata.name is required");
+            return;
+        }
+
+        workflow["metadata"]!["uid"] = Guid.NewGuid().ToString();
+        workflow["metadata"]!["namespace"] ??= ns;
+        var stored = JsonSerializer.SerializeToElement(workflow);
+        lock (gate)
+        {
+            if (workflows.ContainsKey(name)) stored = default;
+            else
+            {
+                Store(name, stored);
+                createdNames.Add(name);
+            }
+        }
+        if (stored.ValueKind == JsonValueKind.Undefined)
+            await ErrorAsync(context, 409, 6, $"workflows.argoproj.io \"{name}\" already exists");
+        else
+            await JsonAsync(context, 200, stored.GetRawText());
+    }
+
+    async Task Get(HttpContext context, string ns, string name)
+    {
+        Record(context, ns);
+        LastFields = context.Request.Query["fields"];
+        JsonElement workflow;
+        bool found;
+        lock (gate) found = workflows.TryGetValue(name, out workflow);
+        if (found) await JsonAsync(context, 200, workflow.GetRawText());
+        else await ErrorAsync(context, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
+    }
+
+    void Record(HttpContext context, string ns)
+    {
+        LastNamespace = ns;
+        LastAuthorization = context.Request.Headers.Authorization.FirstOrDefault();
+    }
+
+    // Called under the gate.
+    void Store(string name, JsonElement workflow)
+    {
+        workflows[name] = workflow;
+        if (waiters.Remove(name, out var list))
+            foreach (var waiter in list) waiter.TrySetResult(workflow);
+    }
+
+    static Task RespondAsync(HttpContext context, Script.Respond respond)
+    {
+        if (respond.RetryAfter is not null) context.Response.Headers.RetryAfter = respond.RetryAfter;
+        if (respond.Body is not null)
+        {
+            context.Response.StatusCode = respond.Status;
+            context.Response.ContentType = respond.ContentType;
+            return context.Response.WriteAsync(respond.Body);
+        }
+        return ErrorAsync(context, respond.Status, GrpcCodeOf(respond.Status), $"fake argo: scripted HTTP {respond.Status}");
+    }
+
+    // grpc-gateway v1 HTTPStatusFromCode, backwards.
+    static int GrpcCodeOf(int status) => status switch
+    {
+        400 => 3, 401 => 16, 403 => 7, 404 => 5, 409 => 6, 429 => 8, 499 => 1, 501 => 12, 503 => 14, 504 => 4, 500 => 13, _ => 2,
+    };
+
+    static Task ErrorAsync(HttpContext context, int status, int code, string message) =>
+        JsonAsync(context, status, JsonSerializer.Serialize(new JsonObject { ["code"] = code, ["message"] = message }));
+
+    static Task JsonAsync(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(json);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
