@@ -182,7 +182,7 @@ public sealed class SubmitPurchaseValidationTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Within_one_item_the_checks_go_in_the_contract_order() =>
         await AssertRejected(await Submit("""{"purchase": [{"datetime": "bad", "purchase": "bad"}]}"""), 400,
-            $"Purchase item at index 0: {InvalidFormat}");
+            "Purchase item at index 0: invalid datetime format. Expected \"YYYY-MM-DD HH:MM\" (e.g., \"2024-01-15 14:30\").");
 
     [Theory]
     [InlineData("text/plain")]
