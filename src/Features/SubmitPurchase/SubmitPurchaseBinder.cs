@@ -19,7 +19,6 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
         {
             User = http.GetRouteValue("user") as string ?? "",
             RetailerId = query.Length > 0 ? query : http.GetRouteValue("retailer_id") as string ?? "",
-            IdempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
         };
 
         var options = http.RequestServices.GetRequiredService<IOptions<PurchasesOptions>>().Value;

@@ -19,23 +19,12 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSi
             "user/submit-purchase", "user/submit-purchase/{retailer_id}");
         Policies(AccessPolicies.SubmitForUser);
         RequestBinder(new SubmitPurchaseBinder());
-        DontThrowIfValidationFails();
+        PreProcessor<BodyRejectionCheck<SubmitPurchaseRequest>>();
         Options(b => b.WithMetadata(new InternalErrorMessage("Internal server error while creating purchase.")));
     }
 
     public override async Task HandleAsync(SubmitPurchaseRequest req, CancellationToken ct)
     {
-        if (req.Rejection is { } rejection)
-        {
-            await ApiErrors.WriteErrorAsync(HttpContext, rejection.Status, rejection.Message);
-            return;
-        }
-        if (ValidationFailed)
-        {
-            await Send.ErrorsAsync(cancellation: ct);
-            return;
-        }
-
         var id = Guid.CreateVersion7();
         var now = clock.GetCurrentInstant();
         await SubmitPurchaseStorage.StoreAsync(dataSource, id, req, req.Schedule!, now, ct);

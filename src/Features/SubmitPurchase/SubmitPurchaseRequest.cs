@@ -3,11 +3,10 @@ using Purchases.Infrastructure.Api;
 namespace Purchases.Features.SubmitPurchase;
 
 /// <summary>Bound by <see cref="SubmitPurchaseBinder"/>: the route and query values and the already-checked body.</summary>
-public sealed class SubmitPurchaseRequest
+public sealed class SubmitPurchaseRequest : IRefusableBody
 {
     public string User { get; set; } = "";
     public string RetailerId { get; set; } = "";
-    public string? IdempotencyKey { get; set; }
 
     /// <summary>Set when the body is refused before it is read as JSON (413, 415).</summary>
     public BodyRejection? Rejection { get; set; }

@@ -16,23 +16,12 @@ public sealed class UpdatePurchaseEndpoint(PurchasesDbContext db, IClock clock)
         Put("user/{user}/purchase/{purchase_id}/update");
         Policies(AccessPolicies.ReadOrReportForUser);
         RequestBinder(new UpdatePurchaseBinder());
-        DontThrowIfValidationFails();
+        PreProcessor<BodyRejectionCheck<UpdatePurchaseRequest>>();
         Options(b => b.WithMetadata(new InternalErrorMessage("Internal server error while updating purchase.")));
     }
 
     public override async Task HandleAsync(UpdatePurchaseRequest req, CancellationToken ct)
     {
-        if (req.Rejection is { } rejection)
-        {
-            await ApiErrors.WriteErrorAsync(HttpContext, rejection.Status, rejection.Message);
-            return;
-        }
-        if (ValidationFailed)
-        {
-            await Send.ErrorsAsync(cancellation: ct);
-            return;
-        }
-
         var now = clock.GetCurrentInstant();
         var updated = Guid.TryParseExact(req.PurchaseId, "D", out var id) && await db.Purchases
             .Where(p => p.Id == id && p.UserName == req.User)

@@ -3,7 +3,7 @@ using Purchases.Infrastructure.Api;
 namespace Purchases.Features.UpdatePurchase;
 
 /// <summary>Bound by <see cref="UpdatePurchaseBinder"/>, which checks the body's raw JSON types.</summary>
-public sealed class UpdatePurchaseRequest
+public sealed class UpdatePurchaseRequest : IRefusableBody
 {
     public string User { get; set; } = "";
     public string PurchaseId { get; set; } = "";

@@ -199,6 +199,15 @@ public sealed class SubmitPurchaseValidationTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task The_415_comes_before_the_400_checks()
+    {
+        var response = await Api.ClientFor(_token).PostAsync("/api/v0/user/trebolenergia/submit-purchase",
+            new StringContent("not json"), Ct);
+
+        await AssertRejected(response, 415, "Content-Type must be application/json.");
+    }
+
+    [Fact]
     public async Task Json_with_a_charset_is_accepted()
     {
         var content = new StringContent(ValidBody, Encoding.UTF8);
