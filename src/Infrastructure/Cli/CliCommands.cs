@@ -1,4 +1,4 @@
-using Purchases.Infrastructure.Auth;
+using System.CommandLine;
 using Purchases.Infrastructure.LocalPostgres;
 using Purchases.Infrastructure.Persistence;
 
@@ -7,7 +7,7 @@ namespace Purchases.Infrastructure.Cli;
 /// <summary>The same executable is the CLI: exit 0 on success, 1 with a one-line message on stderr otherwise.</summary>
 public static class CliCommands
 {
-    static readonly string[] Commands = ["migrate", "customers", "tokens", "outbox"];
+    static readonly string[] Commands = ["migrate", "customers", "tokens", "outbox", "--help", "-h", "-?"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -25,55 +25,28 @@ public static class CliCommands
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr)
     {
+        var cli = new CliContext(services, stdout, stderr);
+        var root = new RootCommand("Purchases. Without a command it runs the web service.")
+        {
+            TokenCommands.Migrate(cli), TokenCommands.Customers(cli), TokenCommands.Tokens(cli), OutboxCommands.Outbox(cli),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await stderr.WriteLineAsync($"Usage: {parsed.Errors[0].Message} See --help.");
+            return 1;
+        }
+
         var embedded = services.GetService<EmbeddedDatabase>();
         try
         {
-            if (embedded is not null || args is ["migrate"])
+            if (embedded is not null)
                 await services.MigrateDatabaseAsync();
-            if (args is ["migrate"])
-                return 0;
-
-            await using var scope = services.CreateAsyncScope();
-            var tokens = scope.ServiceProvider.GetRequiredService<TokenAdministration>();
-            var ct = CancellationToken.None;
-            var output = args switch
-            {
-                ["customers", "add", var user] => await tokens.AddCustomerAsync(user, ct),
-                ["tokens", "issue", "--role", var role, var name] => await tokens.IssueServiceTokenAsync(role, name, ct),
-                ["tokens", "issue", var user] when !user.StartsWith("--") => await tokens.IssueCustomerTokenAsync(user, ct),
-                ["tokens", "revoke", var token] => await Revoke(tokens, token, ct),
-                _ => throw new CliUsageException(),
-            };
-            await stdout.WriteLineAsync(output);
-            return 0;
-        }
-        catch (CliUsageException)
-        {
-            await stderr.WriteLineAsync(
-                "Usage: migrate | customers add <user> | tokens issue <user> | tokens issue --role worker|operator <name> | tokens revoke <token>");
-            return 1;
-        }
-        catch (TokenAdministrationException e)
-        {
-            await stderr.WriteLineAsync(e.Message);
-            return 1;
-        }
-        catch (Exception e) when (Api.ApiErrors.IsDatabaseUnavailable(e))
-        {
-            await stderr.WriteLineAsync($"The database is unreachable: {e.Message.ReplaceLineEndings(" ")}");
-            return 1;
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
         }
         finally
         {
             embedded?.Stop();
         }
     }
-
-    static async Task<string> Revoke(TokenAdministration tokens, string token, CancellationToken ct)
-    {
-        await tokens.RevokeAsync(token, ct);
-        return "Token revoked.";
-    }
-
-    sealed class CliUsageException : Exception;
 }

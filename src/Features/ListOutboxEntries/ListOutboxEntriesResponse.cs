@@ -1,0 +1,3 @@
+namespace Purchases.Features.ListOutboxEntries;
+
+public sealed record ListOutboxEntriesResponse(IReadOnlyList<OutboxEntryItem> Items, string? NextCursor);

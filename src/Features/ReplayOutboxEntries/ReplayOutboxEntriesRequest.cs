@@ -1,0 +1,11 @@
+using Purchases.Infrastructure.Outbox;
+
+namespace Purchases.Features.ReplayOutboxEntries;
+
+/// <summary>The list filters; <c>state</c> defaults to <c>failed</c>. <c>dry_run=true</c> only counts.</summary>
+public sealed class ReplayOutboxEntriesRequest : OutboxFilterParameters
+{
+    public string? DryRun { get; set; }
+
+    public bool IsDryRun => DryRun is "true" or "1";
+}

@@ -1,0 +1,6 @@
+namespace Purchases.Features.ReplayOutboxEntry;
+
+public sealed class ReplayOutboxEntryRequest
+{
+    public string Id { get; set; } = "";
+}

@@ -1,0 +1,3 @@
+namespace Purchases.Features.ReplayOutboxEntry;
+
+public sealed record ReplayOutboxEntryResponse(Guid Id, string State, string Message);
