@@ -33,11 +33,7 @@ public sealed class OutboxDrainTests(ApiFactory api, DrainingApiFactory draining
         }
     }
 
-    async Task DrainAfter(TimeSpan wait)
-    {
-        draining.Clock.Advance(wait);
-        await draining.DrainAsync();
-    }
+    Task DrainAfter(TimeSpan wait) => draining.AdvanceAndDrainAsync(wait);
 
     [Fact]
     public async Task A_submitted_purchase_reaches_argo_within_a_second_as_the_contract_workflow()
@@ -163,9 +159,10 @@ public sealed class OutboxDrainTests(ApiFactory api, DrainingApiFactory draining
                 locked_by = 'dead-drainer', locked_until = now() + interval '1 hour' WHERE purchase_id = '{id}'
             """);
 
-        await DrainAfter(TimeSpan.Zero);
+        await draining.DrainAsync();
         Assert.StartsWith("pending|1|", await EntryAsync(id));
-        await DrainAfter(TimeSpan.FromHours(2));
+        draining.Clock.Advance(TimeSpan.FromHours(2));
+        await draining.DrainAsync();
 
         Assert.StartsWith("submitted|1|", await EntryAsync(id));
         Assert.Single(draining.Argo.Workflows);
