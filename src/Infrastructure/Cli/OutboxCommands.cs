@@ -14,7 +14,7 @@ namespace Purchases.Infrastructure.Cli;
 
 /// <summary>
 /// <c>outbox list|stats|replay</c>: the admin API's slices run from a shell, with the same rules and answers
-/// (<c>--json</c> prints the API's bodies). A replay from here is picked up by the service's polling.
+/// (<c>--json</c> prints the API's bodies). A replay from here nudges the running service through NOTIFY.
 /// </summary>
 public static class OutboxCommands
 {
@@ -112,6 +112,7 @@ public static class OutboxCommands
                 request.State ??= Persistence.OutboxState.Failed;
                 Validate(new ReplayOutboxEntriesValidator().Validate(request));
                 var result = await ReplayOutboxEntriesCommand.RunAsync(dataSource, request, ReplayedBy, now, ct);
+                if (result.Replayed > 0) await OutboxNotifications.NotifyAsync(dataSource, ct);
                 return parsed.GetValue(json) ? JsonSerializer.Serialize(result, cli.Json)
                     : result.WouldReplay is { } count ? $"{count} entries would be replayed." : $"{result.Replayed} entries replayed.";
             }
@@ -136,6 +137,7 @@ public static class OutboxCommands
                         break;
                 }
             }
+            if (done.Count > 0) await OutboxNotifications.NotifyAsync(dataSource, ct);
             if (refused.Count > 0)
                 throw new CliFailure(string.Join("; ", refused) +
                                      (done.Count > 0 ? $" ({done.Count} other entries were replayed.)" : ""));

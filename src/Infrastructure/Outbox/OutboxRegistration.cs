@@ -13,6 +13,7 @@ public static class OutboxRegistration
         builder.Services.AddSingleton<OutboxStatistics>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxDrainer>();
+        builder.Services.AddHostedService<OutboxNotifications>();
 
         var options = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
         builder.Services.AddQuartz(q =>
