@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.GetOutboxStats;
 
@@ -10,6 +11,7 @@ public sealed class GetOutboxStatsEndpoint(OutboxStatistics statistics) : Endpoi
     {
         Get("admin/outbox/stats");
         Policies(AccessPolicies.Operator);
+        Description(b => b.WithTags(ApiDocs.OperatorsTag));
     }
 
     public override async Task HandleAsync(CancellationToken ct) => await Send.OkAsync(await ReadAsync(statistics, ct), ct);

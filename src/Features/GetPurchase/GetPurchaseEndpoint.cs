@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.GetPurchase;
 
@@ -14,6 +15,7 @@ public sealed class GetPurchaseEndpoint(PurchasesDbContext db) : Endpoint<GetPur
         Get("user/{user}/purchase/{purchase_id}/get");
         Policies(AccessPolicies.ReadOrReportForUser);
         Options(b => b.WithMetadata(new InternalErrorMessage("Internal server error while retrieving purchase.")));
+        Description(b => b.WithTags(ApiDocs.PurchasesTag));
     }
 
     public override async Task HandleAsync(GetPurchaseRequest req, CancellationToken ct)

@@ -1,3 +1,4 @@
+using FastEndpoints;
 namespace Purchases.Features.GetPurchase;
 
 public sealed class GetPurchaseRequest
@@ -5,5 +6,6 @@ public sealed class GetPurchaseRequest
     public string User { get; set; } = "";
     public string PurchaseId { get; set; } = "";
     /// <summary>Optional: keep only the model output with this <c>idmodel</c>.</summary>
+    [QueryParam]
     public string? Idmodel { get; set; }
 }

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Npgsql;
 using Purchases.Infrastructure.Auth;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.ListOutboxEntries;
 
@@ -11,6 +12,7 @@ public sealed class ListOutboxEntriesEndpoint(NpgsqlDataSource dataSource)
     {
         Get("admin/outbox");
         Policies(AccessPolicies.Operator);
+        Description(b => b.WithTags(ApiDocs.OperatorsTag));
     }
 
     public override async Task HandleAsync(ListOutboxEntriesRequest req, CancellationToken ct) =>

@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.ReplayOutboxEntries;
 
@@ -14,6 +15,7 @@ public sealed class ReplayOutboxEntriesEndpoint(NpgsqlDataSource dataSource, Out
     {
         Post("admin/outbox/replay");
         Policies(AccessPolicies.Operator);
+        Description(b => b.WithTags(ApiDocs.OperatorsTag));
     }
 
     public override async Task HandleAsync(ReplayOutboxEntriesRequest req, CancellationToken ct)

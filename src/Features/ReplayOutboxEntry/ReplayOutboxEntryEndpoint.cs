@@ -6,6 +6,7 @@ using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.ReplayOutboxEntry;
 
@@ -16,6 +17,7 @@ public sealed class ReplayOutboxEntryEndpoint(NpgsqlDataSource dataSource, Outbo
     {
         Post("admin/outbox/{id}/replay");
         Policies(AccessPolicies.Operator);
+        Description(b => b.WithTags(ApiDocs.OperatorsTag));
     }
 
     public override async Task HandleAsync(ReplayOutboxEntryRequest req, CancellationToken ct)

@@ -5,6 +5,7 @@ using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.SubmitPurchase;
 
@@ -20,7 +21,8 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSi
         Policies(AccessPolicies.SubmitForUser);
         RequestBinder(new SubmitPurchaseBinder());
         PreProcessor<BodyRejectionCheck<SubmitPurchaseRequest>>();
-        Options(b => b.WithMetadata(new InternalErrorMessage("Internal server error while creating purchase.")));
+        Options(b => b.WithMetadata(new JsonRequestBody(typeof(SubmitPurchaseBody), SubmitPurchaseBody.Example)).WithMetadata(new InternalErrorMessage("Internal server error while creating purchase.")));
+        Description(b => b.WithTags(ApiDocs.PurchasesTag));
     }
 
     public override async Task HandleAsync(SubmitPurchaseRequest req, CancellationToken ct)

@@ -1,3 +1,4 @@
+using FastEndpoints;
 using Purchases.Infrastructure.Api;
 
 namespace Purchases.Features.SubmitPurchase;
@@ -6,6 +7,7 @@ namespace Purchases.Features.SubmitPurchase;
 public sealed class SubmitPurchaseRequest : IRefusableBody
 {
     public string User { get; set; } = "";
+    [QueryParam]
     public string RetailerId { get; set; } = "";
 
     /// <summary>Set when the body is refused before it is read as JSON (413, 415).</summary>

@@ -4,6 +4,7 @@ using NodaTime;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.UpdatePurchase;
 
@@ -17,7 +18,8 @@ public sealed class UpdatePurchaseEndpoint(PurchasesDbContext db, IClock clock)
         Policies(AccessPolicies.ReadOrReportForUser);
         RequestBinder(new UpdatePurchaseBinder());
         PreProcessor<BodyRejectionCheck<UpdatePurchaseRequest>>();
-        Options(b => b.WithMetadata(new InternalErrorMessage("Internal server error while updating purchase.")));
+        Options(b => b.WithMetadata(new JsonRequestBody(typeof(UpdatePurchaseBody), UpdatePurchaseBody.Example)).WithMetadata(new InternalErrorMessage("Internal server error while updating purchase.")));
+        Description(b => b.WithTags(ApiDocs.PurchasesTag));
     }
 
     public override async Task HandleAsync(UpdatePurchaseRequest req, CancellationToken ct)

@@ -1,5 +1,5 @@
 using FastEndpoints;
-using FastEndpoints.Swagger;
+using Purchases.Infrastructure.Api.OpenApi;
 using FluentValidation.Results;
 using NodaTime;
 using Purchases.Infrastructure.Health;
@@ -28,16 +28,7 @@ public static partial class ApiRegistration
             o.Assemblies = [typeof(ApiRegistration).Assembly];
             o.DisableAutoDiscovery = true;
         });
-        builder.Services.SwaggerDocument(o =>
-        {
-            o.EnableJWTBearerAuth = false;
-            o.DocumentSettings = s =>
-            {
-                s.DocumentName = "v0";
-                s.Title = "Purchases";
-                s.Version = "v0";
-            };
-        });
+        builder.AddOpenApiDocument();
         return builder;
     }
 
@@ -61,7 +52,7 @@ public static partial class ApiRegistration
             c.Errors.ContentType = "application/json";
             c.Errors.ProducesMetadataType = typeof(ErrorBody);
         });
-        app.UseSwaggerGen();
+        app.UseOpenApiDocument();
         app.MapHealth();
         return app;
     }

@@ -1,3 +1,4 @@
+using FastEndpoints;
 using System.Text;
 using FluentValidation;
 using NodaTime;
@@ -10,13 +11,20 @@ namespace Purchases.Infrastructure.Outbox;
 /// <summary>The operators' filters, as raw query values (API) or options (CLI); shared by listing and bulk replay.</summary>
 public abstract class OutboxFilterParameters
 {
+    [QueryParam]
     public string? State { get; set; }
+    [QueryParam]
     public string? User { get; set; }
+    [QueryParam]
     public string? RetailerId { get; set; }
+    [QueryParam]
     public string? PurchaseId { get; set; }
+    [QueryParam]
     public string? CreatedFrom { get; set; }
+    [QueryParam]
     public string? CreatedTo { get; set; }
     /// <summary>Text that <c>last_error</c> contains, ignoring case.</summary>
+    [QueryParam]
     public string? ErrorContains { get; set; }
 
     public OutboxEntryFilter ToFilter() => new(

@@ -1,0 +1,43 @@
+using FastEndpoints;
+using Purchases.Infrastructure.Auth;
+
+namespace Purchases.Infrastructure.Api.OpenApi;
+
+/// <summary>The responses every slice documents the same way, with the contract's bodies as examples.</summary>
+public static class ApiDocs
+{
+    public const string PurchasesTag = "Purchases";
+    public const string OperatorsTag = "Operators";
+
+    public static void Error(this EndpointSummary summary, int status, string description, string example) =>
+        summary.Response(status, description, "application/json", new ErrorBody(example));
+
+    public static void AuthenticationAndPermission(this EndpointSummary summary)
+    {
+        summary.Response(401, "No, malformed, unknown or revoked token (`WWW-Authenticate: Bearer`).", "application/json",
+            new DetailBody(BearerTokenHandler.NotProvided));
+        summary.Response(403, "The token may not do this (another customer's `{user}`, or not an operator).", "application/json",
+            new DetailBody(BearerTokenHandler.Forbidden));
+    }
+
+    /// <summary>The descriptions of the operators' filters, shared by listing and bulk replay.</summary>
+    public static void OutboxFilterParams(this EndpointSummary summary)
+    {
+        summary.Params["state"] = "pending, submitted or failed.";
+        summary.Params["user"] = "The purchase's user.";
+        summary.Params["retailer_id"] = "The purchase's retailer.";
+        summary.Params["purchase_id"] = "One purchase (a UUID).";
+        summary.Params["created_from"] = "Created at or after this instant (RFC 3339 UTC).";
+        summary.Params["created_to"] = "Created before this instant (RFC 3339 UTC).";
+        summary.Params["error_contains"] = "Text that last_error contains, ignoring case.";
+    }
+
+    public static void Unavailable(this EndpointSummary summary) =>
+        summary.Error(503, "The database is unreachable; retry after `Retry-After` seconds.", ApiErrors.Unavailable);
+
+    public static void BodyRefusals(this EndpointSummary summary)
+    {
+        summary.Error(413, "The body is larger than `Purchases:MaxBodyBytes`.", ApiErrors.BodyTooLarge);
+        summary.Error(415, "`Content-Type` is not `application/json`.", ApiErrors.UnsupportedMediaType);
+    }
+}
