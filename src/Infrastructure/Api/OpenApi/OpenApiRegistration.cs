@@ -37,6 +37,8 @@ public static class OpenApiRegistration
                 s.OperationProcessors.Add(new EndpointDocumentation());
                 s.DocumentProcessors.Add(new UndocumentedAliases());
                 s.DocumentProcessors.Add(new NullableSchemas());
+                s.DocumentProcessors.Add(new PrimaryErrorMessages());
+                s.DocumentProcessors.Add(new UuidFormat());
                 s.MarkNonNullablePropsAsRequired();
             };
         });
