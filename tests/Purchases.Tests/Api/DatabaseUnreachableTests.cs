@@ -8,7 +8,7 @@ namespace Purchases.Tests.Api;
 /// <summary>With the database unreachable, a request answers 503 with Retry-After, never a 500.</summary>
 public sealed class DatabaseUnreachableTests
 {
-    sealed class UnreachableDatabaseFactory : WebApplicationFactory<Program>
+    internal sealed class UnreachableDatabaseFactory : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

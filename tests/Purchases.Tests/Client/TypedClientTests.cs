@@ -157,4 +157,33 @@ public sealed class TypedClientTests(ApiFactory api) : ApiTest(api)
         await Throws<ErrorBody>(() => outbox[Guid.NewGuid().ToString()].Replay.PostAsync(cancellationToken: Ct), 404,
             "Outbox entry not found.");
     }
+
+    [Fact]
+    public async Task A_500_is_a_typed_error_with_the_endpoints_message()
+    {
+        await Api.ExecuteAsync("""
+            CREATE FUNCTION fail_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$;
+            CREATE TRIGGER fail_rows BEFORE INSERT ON purchase_rows FOR EACH ROW EXECUTE FUNCTION fail_rows();
+            """);
+        try
+        {
+            await Throws<ErrorBody>(() => ClientFor(_token).Api.V0.User["trebolenergia"].SubmitPurchase
+                .PostAsync(Seed(), c => c.QueryParameters.RetailerId = "1", Ct), 500, "Internal server error while creating purchase.");
+        }
+        finally
+        {
+            await Api.ExecuteAsync("DROP TRIGGER fail_rows ON purchase_rows; DROP FUNCTION fail_rows();");
+        }
+    }
+
+    [Fact]
+    public async Task A_503_is_a_typed_error_when_the_database_is_unreachable()
+    {
+        await using var unreachable = new Purchases.Tests.Api.DatabaseUnreachableTests.UnreachableDatabaseFactory();
+        var http = unreachable.CreateClient();
+        var client = PurchasesClientFactory.Create(http.BaseAddress!.ToString(), _token, http);
+
+        await Throws<ErrorBody>(() => client.Api.V0.User["trebolenergia"].Purchase[Guid.NewGuid().ToString()].GetPath
+            .GetAsync(cancellationToken: Ct), 503, "Service temporarily unavailable, please retry.");
+    }
 }
