@@ -3,6 +3,7 @@ using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Cli;
 using Purchases.Infrastructure.Health;
+using Purchases.Infrastructure.Jobs;
 using Purchases.Infrastructure.LocalPostgres;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
@@ -14,6 +15,7 @@ builder.AddBearerTokens();
 builder.AddApi();
 builder.AddArgo();
 builder.AddOutbox();
+builder.AddBackgroundJobs();
 builder.AddHealth();
 
 var app = builder.Build();

@@ -11,7 +11,7 @@ public sealed class GetOutboxStatsSummary : Summary<GetOutboxStatsEndpoint>
         Description = "Entries per state, the age of the oldest pending one, and when the last workflow was created.";
         Response(200, "The counts.", "application/json",
             new GetOutboxStatsResponse(3, 1200, 2, 4.2, NodaTime.Instant.FromUtc(2025, 11, 10, 9, 0)));
-        this.AuthenticationAndPermission();
+        this.AccessErrors();
         this.Unavailable();
     }
 }

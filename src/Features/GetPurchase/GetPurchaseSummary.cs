@@ -22,7 +22,7 @@ public sealed class GetPurchaseSummary : Summary<GetPurchaseEndpoint>
             Guid.Parse("01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f"), "completed", "", at,
             JsonSerializer.Deserialize<JsonElement>("""{"idmodel": 7, "buy": [1.5, 2.0]}"""), at + NodaTime.Duration.FromMinutes(30), 96, "123",
             new WorkflowView("purchase-01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f", "submitted", 0, at + NodaTime.Duration.FromSeconds(1), null)));
-        this.AuthenticationAndPermission();
+        this.AccessErrors();
         this.Error(404, "No such purchase under this user (or the id is not a UUID).", ApiErrors.PurchaseNotFound);
         this.Error(500, "An unexpected fault.", "Internal server error while retrieving purchase.");
         this.Unavailable();

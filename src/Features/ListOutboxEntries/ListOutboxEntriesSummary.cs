@@ -20,7 +20,7 @@ public sealed class ListOutboxEntriesSummary : Summary<ListOutboxEntriesEndpoint
                 at, at + NodaTime.Duration.FromMinutes(27), "purchase-01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f", 404, null, 0, null, null)],
             "MTczMTIyOTIwMDAwMDAwMDA6MDE5MzVlM2E3YjJkNzAwMDgwMDAwMDAwMDAwMDAwMDE"));
         this.Error(400, "A query value is not valid.", "Query parameter \"state\" must be one of: pending, submitted, failed.");
-        this.AuthenticationAndPermission();
+        this.AccessErrors();
         this.Unavailable();
     }
 }

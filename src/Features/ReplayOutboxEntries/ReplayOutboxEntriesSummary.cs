@@ -15,7 +15,7 @@ public sealed class ReplayOutboxEntriesSummary : Summary<ReplayOutboxEntriesEndp
         Params["dry_run"] = "true: only count the entries that would be replayed.";
         Response(200, "How many were replayed.", "application/json", new ReplayOutboxEntriesResponse(42));
         this.Error(400, "A query value is not valid.", "Submitted entries cannot be replayed: they have their workflow already.");
-        this.AuthenticationAndPermission();
+        this.AccessErrors();
         this.Unavailable();
     }
 }

@@ -13,7 +13,7 @@ public sealed class ReplayOutboxEntrySummary : Summary<ReplayOutboxEntryEndpoint
         Params["id"] = "The outbox entry id.";
         var id = Guid.Parse("01935e3a-7b2d-7000-8000-000000000001");
         Response(200, "Queued.", "application/json", new ReplayOutboxEntryResponse(id, "pending", ReplayOutboxEntryCommand.ReplayedMessage(id)));
-        this.AuthenticationAndPermission();
+        this.AccessErrors();
         this.Error(404, "No such entry.", ReplayOutboxEntryCommand.NotFoundMessage);
         this.Error(409, "The entry is submitted: its workflow exists.", ReplayOutboxEntryCommand.AlreadySubmittedMessage);
         this.Unavailable();

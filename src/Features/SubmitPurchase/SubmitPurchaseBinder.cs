@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Api;
@@ -19,12 +20,24 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
         {
             User = http.GetRouteValue("user") as string ?? "",
             RetailerId = query.Length > 0 ? query : http.GetRouteValue("retailer_id") as string ?? "",
+            IdempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : null,
         };
 
         var options = http.RequestServices.GetRequiredService<IOptions<PurchasesOptions>>().Value;
         (var body, request.Rejection) = await RequestBody.ReadJsonAsync(http.Request, options.MaxBodyBytes, ct);
-        if (body is not null)
-            (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body, options.Zone, options.MaxItems);
+        if (body is null) return request;
+        (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body, options.Zone, options.MaxItems);
+        if (request.IdempotencyKey is not null)
+            request.RequestHash = RequestHash(request.RetailerId, body);
         return request;
+    }
+
+    static byte[] RequestHash(string retailerId, byte[] body)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(retailerId));
+        hash.AppendData([0]);
+        hash.AppendData(body);
+        return hash.GetHashAndReset();
     }
 }

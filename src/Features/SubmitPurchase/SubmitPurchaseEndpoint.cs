@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using FastEndpoints;
 using NodaTime;
 using Npgsql;
@@ -9,7 +12,7 @@ using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.SubmitPurchase;
 
-public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSignal outbox, IClock clock)
+public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSignal outbox, IClock clock, IOptions<JsonOptions> json)
     : Endpoint<SubmitPurchaseRequest, SubmitPurchaseResponse>
 {
     public override void Configure()
@@ -29,14 +32,33 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSi
     {
         var id = Guid.CreateVersion7();
         var now = clock.GetCurrentInstant();
-        await SubmitPurchaseStorage.StoreAsync(dataSource, id, req, req.Schedule!, now, ct);
-        outbox.Nudge();
-
-        HttpContext.Response.Headers.Location =
-            $"/{ApiRegistration.RoutePrefix}/user/{Uri.EscapeDataString(req.User)}/purchase/{id}/get";
-        await Send.ResponseAsync(new SubmitPurchaseResponse(
+        var response = JsonSerializer.Serialize(new SubmitPurchaseResponse(
             id, PurchaseStatus.Pending, now, req.Schedule!.Count, null,
-            $"Purchase created successfully with ID: {id} for user: {req.User} and retailer: {req.RetailerId}"),
-            StatusCodes.Status201Created, ct);
+            $"Purchase created successfully with ID: {id} for user: {req.User} and retailer: {req.RetailerId}"), json.Value.SerializerOptions);
+
+        switch (await SubmitPurchaseStorage.StoreAsync(dataSource, id, req, now, response, ct))
+        {
+            case StoreOutcome.Stored:
+                outbox.Nudge();
+                await SendCreatedAsync(req.User, id, response);
+                break;
+            case StoreOutcome.Repeated repeated:
+                await SendCreatedAsync(req.User, repeated.PurchaseId, repeated.Response);
+                break;
+            default:
+                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status409Conflict, KeyReusedMessage);
+                break;
+        }
+    }
+
+    public const string KeyReusedMessage = "Idempotency-Key was already used with a different request.";
+
+    /// <summary>The body is written as stored, so a repeated Idempotency-Key gets the first answer byte for byte.</summary>
+    Task SendCreatedAsync(string user, Guid id, string body)
+    {
+        HttpContext.Response.StatusCode = StatusCodes.Status201Created;
+        HttpContext.Response.Headers.Location = $"/{ApiRegistration.RoutePrefix}/user/{Uri.EscapeDataString(user)}/purchase/{id}/get";
+        HttpContext.Response.ContentType = "application/json; charset=utf-8";
+        return HttpContext.Response.WriteAsync(body);
     }
 }

@@ -7,48 +7,117 @@ using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Features.SubmitPurchase;
 
-/// <summary>The purchase, its rows (binary COPY) and its outbox entry in one transaction: all or nothing.</summary>
+public abstract record StoreOutcome
+{
+    public sealed record Stored : StoreOutcome;
+    /// <summary>The same Idempotency-Key with the same request: the first answer, nothing new stored.</summary>
+    public sealed record Repeated(Guid PurchaseId, string Response) : StoreOutcome;
+    /// <summary>The same Idempotency-Key with another request.</summary>
+    public sealed record KeyReused : StoreOutcome;
+}
+
+/// <summary>
+/// The purchase, its rows (binary COPY), its outbox entry and its Idempotency-Key in one transaction: all or
+/// nothing. The key row goes first, so a concurrent repeat of the same key waits on it, then answers the same.
+/// </summary>
 public static class SubmitPurchaseStorage
 {
-    public static async Task StoreAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request, PurchaseSchedule schedule, Instant now, CancellationToken ct)
+    static readonly Duration KeyLifetime = Duration.FromHours(24);
+
+    public static async Task<StoreOutcome> StoreAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request,
+        Instant now, string response, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        for (var attempt = 0; ; attempt++)
         {
-            var insert = new NpgsqlBatchCommand(
-                """
-                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $6)
-                """);
-            insert.Parameters.Add(new NpgsqlParameter { Value = id });
-            insert.Parameters.Add(new NpgsqlParameter { Value = request.User });
-            insert.Parameters.Add(new NpgsqlParameter { Value = request.RetailerId });
-            insert.Parameters.Add(new NpgsqlParameter { Value = PurchaseStatus.Pending });
-            insert.Parameters.Add(new NpgsqlParameter { Value = schedule.Count });
-            insert.Parameters.Add(new NpgsqlParameter { Value = now });
-            batch.BatchCommands.Add(insert);
-            OutboxWriter.AddWorkflowCreate(batch, id, request.User, request.RetailerId, now, Activity.Current?.Id);
-            await batch.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync(
-                         "COPY purchase_rows (purchase_id, position, local_time, instant, mw) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            for (var i = 0; i < schedule.Count; i++)
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if (request.IdempotencyKey is not null &&
+                !await ClaimKeyAsync(connection, transaction, id, request, now, response, ct))
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(schedule.LocalTimes[i], NpgsqlDbType.Timestamp, ct);
-                await copy.WriteAsync(schedule.Instants[i], NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(schedule.Megawatts[i], NpgsqlDbType.Numeric, ct);
+                await transaction.RollbackAsync(ct);
+                var earlier = await EarlierUseAsync(dataSource, request, now, ct);
+                if (earlier is not null) return earlier;
+                if (attempt == 0) continue;  // the earlier use expired or rolled back meanwhile: one more try
+                throw new InvalidOperationException("The Idempotency-Key stayed in use by a request that did not finish.");
             }
-            await copy.CompleteAsync(ct);
-        }
 
-        // Once we commit, the client's disconnect must not make the outcome uncertain.
-        await transaction.CommitAsync(CancellationToken.None);
+            await InsertPurchaseAndOutboxAsync(connection, transaction, id, request, now, ct);
+            await CopyRowsAsync(connection, id, request.Schedule!, ct);
+            // Once we commit, the client's disconnect must not make the outcome uncertain.
+            await transaction.CommitAsync(CancellationToken.None);
+            return new StoreOutcome.Stored();
+        }
+    }
+
+    static async Task<bool> ClaimKeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id,
+        SubmitPurchaseRequest request, Instant now, string response, CancellationToken ct)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO idempotency_keys ("user", key, request_hash, purchase_id, response, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+            """, connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter { Value = request.User });
+        insert.Parameters.Add(new NpgsqlParameter { Value = request.IdempotencyKey });
+        insert.Parameters.Add(new NpgsqlParameter { Value = request.RequestHash });
+        insert.Parameters.Add(new NpgsqlParameter { Value = id });
+        insert.Parameters.Add(new NpgsqlParameter { Value = response });
+        insert.Parameters.Add(new NpgsqlParameter { Value = now });
+        insert.Parameters.Add(new NpgsqlParameter { Value = now + KeyLifetime });
+        return await insert.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>The answer for a key already used and still valid; null when it expired (and is now removed).</summary>
+    static async Task<StoreOutcome?> EarlierUseAsync(NpgsqlDataSource dataSource, SubmitPurchaseRequest request, Instant now,
+        CancellationToken ct)
+    {
+        await using var select = dataSource.CreateCommand("""
+            WITH expired AS (DELETE FROM idempotency_keys WHERE "user" = $1 AND key = $2 AND expires_at <= $3)
+            SELECT request_hash, purchase_id, response FROM idempotency_keys
+            WHERE "user" = $1 AND key = $2 AND expires_at > $3
+            """);
+        select.Parameters.Add(new NpgsqlParameter { Value = request.User });
+        select.Parameters.Add(new NpgsqlParameter { Value = request.IdempotencyKey });
+        select.Parameters.Add(new NpgsqlParameter { Value = now });
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return ((byte[])reader[0]).AsSpan().SequenceEqual(request.RequestHash)
+            ? new StoreOutcome.Repeated(reader.GetGuid(1), reader.GetString(2))
+            : new StoreOutcome.KeyReused();
+    }
+
+    static async Task InsertPurchaseAndOutboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id,
+        SubmitPurchaseRequest request, Instant now, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand(
+            """
+            INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $6)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = id });
+        insert.Parameters.Add(new NpgsqlParameter { Value = request.User });
+        insert.Parameters.Add(new NpgsqlParameter { Value = request.RetailerId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = PurchaseStatus.Pending });
+        insert.Parameters.Add(new NpgsqlParameter { Value = request.Schedule!.Count });
+        insert.Parameters.Add(new NpgsqlParameter { Value = now });
+        batch.BatchCommands.Add(insert);
+        OutboxWriter.AddWorkflowCreate(batch, id, request.User, request.RetailerId, now, Activity.Current?.Id);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    static async Task CopyRowsAsync(NpgsqlConnection connection, Guid id, PurchaseSchedule schedule, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY purchase_rows (purchase_id, position, local_time, instant, mw) FROM STDIN (FORMAT BINARY)", ct);
+        for (var i = 0; i < schedule.Count; i++)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(schedule.LocalTimes[i], NpgsqlDbType.Timestamp, ct);
+            await copy.WriteAsync(schedule.Instants[i], NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteAsync(schedule.Megawatts[i], NpgsqlDbType.Numeric, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 }

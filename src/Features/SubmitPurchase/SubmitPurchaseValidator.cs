@@ -10,6 +10,7 @@ public sealed class SubmitPurchaseValidator : Validator<SubmitPurchaseRequest>
     {
         RuleFor(r => r.User).NotEmpty().WithMessage("Missing required URL parameter \"user\".");
         RuleFor(r => r.RetailerId).NotEmpty().WithMessage("Missing required query parameter \"retailer_id\".");
+        RuleFor(r => r.IdempotencyKey).MaximumLength(255).WithMessage("Idempotency-Key must be at most 255 characters.");
         RuleFor(r => r.ScheduleError).Null().WithMessage(r => r.ScheduleError);
     }
 }

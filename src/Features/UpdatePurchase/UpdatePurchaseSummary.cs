@@ -18,7 +18,7 @@ public sealed class UpdatePurchaseSummary : Summary<UpdatePurchaseEndpoint>
             Guid.Parse("01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f"), "completed", "", NodaTime.Instant.FromUtc(2025, 11, 10, 9, 30),
             "CustomerPurchase 01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f updated successfully"));
         this.Error(400, "A body check failed.", "Field \"status\" must be one of: failed, pending, in_progress, completed.");
-        this.AuthenticationAndPermission();
+        this.AccessErrors();
         this.Error(404, "No such purchase under this user (or the id is not a UUID).", ApiErrors.PurchaseNotFound);
         this.BodyRefusals();
         this.Error(500, "An unexpected fault; nothing was changed.", "Internal server error while updating purchase.");

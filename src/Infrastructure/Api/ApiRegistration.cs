@@ -29,6 +29,7 @@ public static partial class ApiRegistration
             o.DisableAutoDiscovery = true;
         });
         builder.AddOpenApiDocument();
+        builder.AddRateLimiting();
         return builder;
     }
 
@@ -38,6 +39,7 @@ public static partial class ApiRegistration
         app.UseStatusCodePages(ApiErrors.WriteStatusCodeBodyAsync);
         app.Use(MergeSlashes);
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(JsonContentType.RequireForBodies);

@@ -41,7 +41,7 @@ public sealed class OutboxDrainer(
             if (batch.Count == 0) break;
             await Parallel.ForEachAsync(batch,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
-                async (entry, token) => await SendAsync(entry, owner, token));
+                async (entry, _) => await SendAsync(entry, owner));
             sent += batch.Count;
             if (batch.Count < options.Value.BatchSize) break;
         }
@@ -73,7 +73,7 @@ public sealed class OutboxDrainer(
         return claimed;
     }
 
-    async Task SendAsync(Claimed entry, string owner, CancellationToken ct)
+    async Task SendAsync(Claimed entry, string owner)
     {
         if (entry.PayloadVersion != 1 || JsonSerializer.Deserialize<OutboxPayload>(entry.Payload) is not { } payload)
         {
@@ -82,8 +82,9 @@ public sealed class OutboxDrainer(
         }
 
         var started = Stopwatch.GetTimestamp();
+        // Not cancelled on shutdown: a call under way finishes and its result is written (the run stops claiming).
         var outcome = await argo.CreateAsync(
-            new WorkflowRequest(entry.WorkflowName, entry.PurchaseId, payload.User, payload.RetailerId), ct);
+            new WorkflowRequest(entry.WorkflowName, entry.PurchaseId, payload.User, payload.RetailerId), CancellationToken.None);
         metrics.ArgoCallDuration(Stopwatch.GetElapsedTime(started), outcome);
 
         switch (outcome)

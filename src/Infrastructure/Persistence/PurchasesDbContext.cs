@@ -9,6 +9,7 @@ public sealed class PurchasesDbContext(DbContextOptions<PurchasesDbContext> opti
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<PurchaseRow> PurchaseRows => Set<PurchaseRow>();
     public DbSet<OutboxEntry> OutboxEntries => Set<OutboxEntry>();
+    public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PurchasesDbContext).Assembly);

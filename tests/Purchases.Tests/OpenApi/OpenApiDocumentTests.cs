@@ -50,14 +50,14 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
     }
 
     [Theory]
-    [InlineData("/api/v0/user/{user}/submit-purchase", "post", "201 400 401 403 413 415 500 503")]
-    [InlineData("/api/v0/user/{user}/submit-purchase/{retailer_id}", "post", "201 400 401 403 413 415 500 503")]
-    [InlineData("/api/v0/user/{user}/purchase/{purchase_id}/update", "put", "200 400 401 403 404 413 415 500 503")]
-    [InlineData("/api/v0/user/{user}/purchase/{purchase_id}/get", "get", "200 401 403 404 500 503")]
-    [InlineData("/api/v0/admin/outbox", "get", "200 400 401 403 503")]
-    [InlineData("/api/v0/admin/outbox/stats", "get", "200 401 403 503")]
-    [InlineData("/api/v0/admin/outbox/{id}/replay", "post", "200 401 403 404 409 503")]
-    [InlineData("/api/v0/admin/outbox/replay", "post", "200 400 401 403 503")]
+    [InlineData("/api/v0/user/{user}/submit-purchase", "post", "201 400 401 403 409 413 415 429 500 503")]
+    [InlineData("/api/v0/user/{user}/submit-purchase/{retailer_id}", "post", "201 400 401 403 409 413 415 429 500 503")]
+    [InlineData("/api/v0/user/{user}/purchase/{purchase_id}/update", "put", "200 400 401 403 404 413 415 429 500 503")]
+    [InlineData("/api/v0/user/{user}/purchase/{purchase_id}/get", "get", "200 401 403 404 429 500 503")]
+    [InlineData("/api/v0/admin/outbox", "get", "200 400 401 403 429 503")]
+    [InlineData("/api/v0/admin/outbox/stats", "get", "200 401 403 429 503")]
+    [InlineData("/api/v0/admin/outbox/{id}/replay", "post", "200 401 403 404 409 429 503")]
+    [InlineData("/api/v0/admin/outbox/replay", "post", "200 400 401 403 429 503")]
     public async Task Each_operation_documents_the_contracts_statuses(string path, string method, string statuses)
     {
         var document = JsonNode.Parse(await ServedDocumentAsync())!;

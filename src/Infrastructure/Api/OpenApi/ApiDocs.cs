@@ -12,12 +12,14 @@ public static class ApiDocs
     public static void Error(this EndpointSummary summary, int status, string description, string example) =>
         summary.Response(status, description, "application/json", new ErrorBody(example));
 
-    public static void AuthenticationAndPermission(this EndpointSummary summary)
+    /// <summary>401, 403 and 429, which every endpoint may answer.</summary>
+    public static void AccessErrors(this EndpointSummary summary)
     {
         summary.Response(401, "No, malformed, unknown or revoked token (`WWW-Authenticate: Bearer`).", "application/json",
             new DetailBody(BearerTokenHandler.NotProvided));
         summary.Response(403, "The token may not do this (another customer's `{user}`, or not an operator).", "application/json",
             new DetailBody(BearerTokenHandler.Forbidden));
+        summary.Error(429, "Over the token's rate limit (when enabled); retry after `Retry-After` seconds.", RateLimiting.TooManyRequests);
     }
 
     /// <summary>The descriptions of the operators' filters, shared by listing and bulk replay.</summary>

@@ -10,8 +10,8 @@ using NSwag.Generation.Processors.Contexts;
 namespace Purchases.Infrastructure.Api.OpenApi;
 
 /// <summary>
-/// What FastEndpoints leaves out once the default Accepts metadata is cleared: the <c>[QueryParam]</c> parameters of
-/// the request DTO (with the summary's descriptions), and short operation ids for generated clients
+/// What FastEndpoints leaves out once the default Accepts metadata is cleared: the <c>[QueryParam]</c> and <c>[FromHeader]</c>
+/// parameters of the request DTO (with the summary's descriptions), and short operation ids for generated clients
 /// (<c>SubmitPurchase</c>, <c>SubmitPurchase2</c> for an endpoint's second route).
 /// </summary>
 internal sealed class EndpointDocumentation : IOperationProcessor
@@ -36,6 +36,19 @@ internal sealed class EndpointDocumentation : IOperationProcessor
                 Kind = OpenApiParameterKind.Query,
                 IsRequired = new NullabilityInfoContext().Create(property).ReadState == NullabilityState.NotNull,
                 Description = endpoint.EndpointSummary?.Params.GetValueOrDefault(name),
+                Schema = new JsonSchema { Type = JsonObjectType.String },
+            });
+        }
+        foreach (var property in endpoint.ReqDtoType.GetProperties())
+        {
+            if (property.GetCustomAttribute<FromHeaderAttribute>() is not { } header || operation.Parameters.Any(p => p.Name == header.HeaderName))
+                continue;
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = header.HeaderName,
+                Kind = OpenApiParameterKind.Header,
+                IsRequired = header.IsRequired,
+                Description = endpoint.EndpointSummary?.Params.GetValueOrDefault(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name)),
                 Schema = new JsonSchema { Type = JsonObjectType.String },
             });
         }

@@ -67,6 +67,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 400 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 401 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 403 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -83,6 +84,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox
                 { "400", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "401", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "403", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Purchases.Client.Models.ListOutboxEntriesResponse>(requestInfo, global::Purchases.Client.Models.ListOutboxEntriesResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

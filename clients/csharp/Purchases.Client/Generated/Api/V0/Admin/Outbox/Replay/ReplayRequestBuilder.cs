@@ -42,6 +42,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Replay
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 400 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 401 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 403 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,6 +59,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Replay
                 { "400", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "401", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "403", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Purchases.Client.Models.ReplayOutboxEntriesResponse>(requestInfo, global::Purchases.Client.Models.ReplayOutboxEntriesResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Stats
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 401 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 403 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,6 +57,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Stats
             {
                 { "401", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "403", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Purchases.Client.Models.GetOutboxStatsResponse>(requestInfo, global::Purchases.Client.Models.GetOutboxStatsResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -56,8 +56,10 @@ namespace Purchases.Client.Api.V0.User.Item.SubmitPurchase
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 400 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 401 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 403 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 409 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 413 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 415 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 500 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -76,8 +78,10 @@ namespace Purchases.Client.Api.V0.User.Item.SubmitPurchase
                 { "400", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "401", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "403", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
+                { "409", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "413", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "415", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "500", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };

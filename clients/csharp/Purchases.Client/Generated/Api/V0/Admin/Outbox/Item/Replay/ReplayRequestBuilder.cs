@@ -43,6 +43,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Item.Replay
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 403 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 404 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 409 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,6 +61,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Item.Replay
                 { "403", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "404", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "409", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Purchases.Client.Models.ReplayOutboxEntryResponse>(requestInfo, global::Purchases.Client.Models.ReplayOutboxEntryResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

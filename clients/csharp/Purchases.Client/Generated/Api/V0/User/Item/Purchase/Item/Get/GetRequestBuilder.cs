@@ -42,6 +42,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Get
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 401 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.DetailBody">When receiving a 403 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 404 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 500 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -59,6 +60,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Get
                 { "401", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "403", global::Purchases.Client.Models.DetailBody.CreateFromDiscriminatorValue },
                 { "404", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "500", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };

@@ -46,6 +46,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Update
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 404 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 413 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 415 status code</exception>
+        /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 429 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 500 status code</exception>
         /// <exception cref="global::Purchases.Client.Models.ErrorBody">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -67,6 +68,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Update
                 { "404", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "413", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "415", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
+                { "429", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "500", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
                 { "503", global::Purchases.Client.Models.ErrorBody.CreateFromDiscriminatorValue },
             };

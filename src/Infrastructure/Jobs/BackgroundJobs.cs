@@ -1,0 +1,38 @@
+using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Persistence;
+using Quartz;
+
+namespace Purchases.Infrastructure.Jobs;
+
+public static class BackgroundJobs
+{
+    /// <summary>
+    /// Quartz, in memory: the outbox drain (nudged after each commit, polled as a safety net), the outbox cleanup,
+    /// and the expiry of idempotency keys. On shutdown Quartz waits for running jobs, and the drain stops claiming.
+    /// </summary>
+    public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
+    {
+        var outbox = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
+        builder.Services.AddQuartz(q =>
+        {
+            Every<OutboxDrainJob>(q, OutboxDrainJob.Key, outbox.PollInterval, startNow: true);
+            Every<OutboxCleanupJob>(q, OutboxCleanupJob.Key, outbox.CleanupInterval);
+            Every<IdempotencyKeyCleanupJob>(q, IdempotencyKeyCleanupJob.Key, TimeSpan.FromHours(1));
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+
+    static void Every<TJob>(IQuartzBuilder q, JobKey key, TimeSpan interval, bool startNow = false) where TJob : IJob
+    {
+        q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably());
+        q.AddTrigger(t =>
+        {
+            t.ForJob(key).WithIdentity($"{key.Name}-every", key.Group).WithSchedule(SimpleScheduleBuilder.Create()
+                .WithInterval(interval).RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount));
+            if (startNow) t.StartNow();
+            else t.StartAt(DateTimeOffset.UtcNow.AddMinutes(1));
+        });
+    }
+}
