@@ -29,7 +29,8 @@ public static class PersistenceRegistration
         var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "purchases" }.UseNodaTime().Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextPool<PurchasesDbContext>(o => o
-            .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime())
+            // Retries EF's statements on connection failures; the submit path writes with raw Npgsql and never retries.
+            .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime().EnableRetryOnFailure(3, TimeSpan.FromSeconds(1), null))
             .UseSnakeCaseNamingConvention()
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         return builder;
