@@ -15,14 +15,17 @@ public sealed class LocalPostgresCluster : IDisposable
     readonly string _binDir;
     readonly bool _ownsServer;
     readonly bool _deleteOnDispose;
+    readonly string? _serverOptions;
 
-    LocalPostgresCluster(string directory, string binDir, int port, bool ownsServer, bool deleteOnDispose)
+    LocalPostgresCluster(string directory, string binDir, int port, bool ownsServer, bool deleteOnDispose,
+        string? serverOptions = null)
     {
         Directory = directory;
         _binDir = binDir;
         Port = port;
         _ownsServer = ownsServer;
         _deleteOnDispose = deleteOnDispose;
+        _serverOptions = serverOptions;
     }
 
     public string Directory { get; }
@@ -61,10 +64,13 @@ public sealed class LocalPostgresCluster : IDisposable
         var port = FreePort();
         var settings = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={dataDir}" +
                        (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-        Run(binDir, "pg_ctl", "-D", dataDir, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60",
-            "-o", settings, "start");
-        return new LocalPostgresCluster(directory, binDir, port, ownsServer: true, deleteOnDispose);
+        StartServer(binDir, directory, settings);
+        return new LocalPostgresCluster(directory, binDir, port, ownsServer: true, deleteOnDispose, settings);
     }
+
+    static void StartServer(string binDir, string directory, string settings) =>
+        Run(binDir, "pg_ctl", "-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "postgres.log"),
+            "-w", "-t", "60", "-o", settings, "start");
 
     public void EnsureDatabase(string database)
     {
@@ -81,6 +87,19 @@ public sealed class LocalPostgresCluster : IDisposable
     {
         if (_ownsServer && File.Exists(Path.Combine(DataDir, "postmaster.pid")))
             Run(_binDir, "pg_ctl", "-D", DataDir, "-m", "fast", "-w", "stop");
+    }
+
+    /// <summary>
+    /// Starts the server again after <see cref="Stop"/>, on the same port with the same settings, so that clients
+    /// holding the old connection string reconnect to it (the fault tests' database outage). Waits until it accepts
+    /// connections; does nothing while it runs.
+    /// </summary>
+    public void StartAgain()
+    {
+        if (!_ownsServer || _serverOptions is null)
+            throw new InvalidOperationException("Only a cluster that this process started can be started again.");
+        if (RunningPort(DataDir) is not null) return;
+        StartServer(_binDir, Directory, _serverOptions);
     }
 
     public void Dispose()

@@ -32,10 +32,11 @@ public sealed class FakeArgo : IAsyncDisposable
 
     FakeArgo(WebApplication app) => this.app = app;
 
-    public static async Task<FakeArgo> StartAsync()
+    /// <summary>Starts on <paramref name="port"/> of 127.0.0.1; 0 (the default) lets the OS pick a free one.</summary>
+    public static async Task<FakeArgo> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var fake = new FakeArgo(builder.Build());
         fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);
