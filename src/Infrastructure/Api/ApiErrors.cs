@@ -53,6 +53,8 @@ public static class ApiErrors
         switch (feature?.Error)
         {
             case var e when IsDatabaseUnavailable(e):
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiErrors))
+                    .LogWarning("Database unavailable, answered 503: {Reason}", e!.GetBaseException().Message);
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
                 return WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, Unavailable);
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:

@@ -35,7 +35,12 @@ public static partial class ApiRegistration
 
     public static WebApplication UseApi(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiErrors.HandleExceptionAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = ApiErrors.HandleExceptionAsync,
+            // An outage would log a stack trace per request; HandleExceptionAsync logs one line instead.
+            SuppressDiagnosticsCallback = c => ApiErrors.IsDatabaseUnavailable(c.Exception),
+        });
         app.UseStatusCodePages(ApiErrors.WriteStatusCodeBodyAsync);
         app.Use(MergeSlashes);
         app.UseRouting();
