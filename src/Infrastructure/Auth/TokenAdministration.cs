@@ -55,6 +55,7 @@ public sealed class TokenAdministration(PurchasesDbContext db, IClock clock)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetCurrentInstant()), ct);
         if (revoked == 0)
             throw new TokenAdministrationException("No active token matches.");
+        await db.Database.ExecuteSqlRawAsync($"NOTIFY {DatabaseNotifications.TokensChannel}", ct);
     }
 
     string NewToken(string role, string name, Guid? customerId)

@@ -9,6 +9,7 @@ using Purchases.Features.ListOutboxEntries;
 using Purchases.Features.ReplayOutboxEntries;
 using Purchases.Features.ReplayOutboxEntry;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Infrastructure.Cli;
 
@@ -112,7 +113,7 @@ public static class OutboxCommands
                 request.State ??= Persistence.OutboxState.Failed;
                 Validate(new ReplayOutboxEntriesValidator().Validate(request));
                 var result = await ReplayOutboxEntriesCommand.RunAsync(dataSource, request, ReplayedBy, now, ct);
-                if (result.Replayed > 0) await OutboxNotifications.NotifyAsync(dataSource, ct);
+                if (result.Replayed > 0) await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);
                 return parsed.GetValue(json) ? JsonSerializer.Serialize(result, cli.Json)
                     : result.WouldReplay is { } count ? $"{count} entries would be replayed." : $"{result.Replayed} entries replayed.";
             }
@@ -137,7 +138,7 @@ public static class OutboxCommands
                         break;
                 }
             }
-            if (done.Count > 0) await OutboxNotifications.NotifyAsync(dataSource, ct);
+            if (done.Count > 0) await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);
             if (refused.Count > 0)
                 throw new CliFailure(string.Join("; ", refused) +
                                      (done.Count > 0 ? $" ({done.Count} other entries were replayed.)" : ""));

@@ -8,7 +8,7 @@ public static class BackgroundJobs
 {
     /// <summary>
     /// Quartz, in memory: the outbox drain (nudged after each commit, polled as a safety net), the outbox cleanup,
-    /// and the expiry of idempotency keys. On shutdown Quartz waits for running jobs, and the drain stops claiming.
+    /// and the expiry of idempotency keys; and the listener for notifications from other processes. On shutdown Quartz waits for running jobs, and the drain stops claiming.
     /// </summary>
     public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
     {
@@ -20,6 +20,7 @@ public static class BackgroundJobs
             Every<IdempotencyKeyCleanupJob>(q, IdempotencyKeyCleanupJob.Key, TimeSpan.FromHours(1));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService<DatabaseNotifications>();
         return builder;
     }
 

@@ -11,7 +11,6 @@ public static class OutboxRegistration
         builder.Services.AddSingleton<OutboxStatistics>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxDrainer>();
-        builder.Services.AddHostedService<OutboxNotifications>();
         return builder;
     }
 }

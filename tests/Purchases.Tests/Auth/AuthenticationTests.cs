@@ -63,6 +63,16 @@ public sealed class AuthenticationTests(ApiFactory api) : ApiTest(api)
         await AssertUnauthorized(await SubmitWith($"Bearer {_token}"), "Invalid token.");
     }
 
+    [Fact]
+    public async Task A_token_revoked_after_use_is_refused_at_once_although_valid_tokens_are_cached()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SubmitWith($"Bearer {_token}")).StatusCode);
+
+        Assert.Equal(0, (await CliProcess.RunAsync(Api.ConnectionString, "tokens", "revoke", _token)).ExitCode);
+
+        await AssertDetail(await SubmitWith($"Bearer {_token}"), 401, "Invalid token.");
+    }
+
     [Theory]
     [InlineData("Bearer")]
     [InlineData("bearer")]
