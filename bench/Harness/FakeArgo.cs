@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Purchases.Bench;
+
+/// <summary>
+/// An Argo server that answers at once: create → 200 with the workflow (uid added), 409 AlreadyExists when the name
+/// exists; GET by name → the workflow, or 404. Records when each workflow first arrived, keyed by its
+/// <c>purchases/purchase-id</c> label (or its name), for the commit→Argo latency.
+/// Bench-only routes: <c>GET /_bench/count</c>, <c>GET /_bench/received</c> (lines "key\tunix_ms").
+/// </summary>
+public static class FakeArgo
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var port = args.Int("port", 0);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+
+        var workflows = new ConcurrentDictionary<string, byte[]>();
+        var received = new ConcurrentQueue<(string Key, double At)>();
+        var conflicts = 0;
+
+        app.MapPost("/api/v1/workflows/{ns}", async (HttpContext ctx, string ns) =>
+        {
+            var at = Clock.UnixMs();
+            var body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            if (body?["workflow"] is not JsonObject workflow || workflow["metadata"] is not JsonObject metadata ||
+                metadata["name"]?.GetValue<string>() is not { Length: > 0 } name)
+            {
+                await Error(ctx, 400, 3, "workflow.metadata.name is required");
+                return;
+            }
+            metadata["namespace"] = ns;
+            metadata["uid"] = Guid.NewGuid().ToString();
+            metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(workflow);
+            if (!workflows.TryAdd(name, bytes))
+            {
+                Interlocked.Increment(ref conflicts);
+                await Error(ctx, 409, 6, $"workflows.argoproj.io \"{name}\" already exists");
+                return;
+            }
+            var key = (metadata["labels"] as JsonObject)?["purchases/purchase-id"]?.GetValue<string>() ?? name;
+            received.Enqueue((key, at));
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+        });
+
+        app.MapGet("/api/v1/workflows/{ns}/{name}", async (HttpContext ctx, string ns, string name) =>
+        {
+            if (!workflows.TryGetValue(name, out var bytes))
+            {
+                await Error(ctx, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
+                return;
+            }
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+        });
+
+        app.MapGet("/_bench/count", () => Results.Text(
+            $"{{\"created\":{workflows.Count},\"conflicts\":{Volatile.Read(ref conflicts)}}}", "application/json"));
+        app.MapGet("/_bench/received", () =>
+        {
+            var sb = new StringBuilder();
+            foreach (var (key, at) in received)
+                sb.Append(key).Append('\t').Append(at.ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+            return Results.Text(sb.ToString(), "text/plain");
+        });
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    static async Task Error(HttpContext ctx, int status, int code, string message)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { code, message }));
+    }
+
+    /// <summary>The fake's arrivals, by key (first arrival wins).</summary>
+    public static async Task<Dictionary<string, double>> ReceivedAsync(HttpClient http, string baseUrl)
+    {
+        var text = await http.GetStringAsync(baseUrl.TrimEnd('/') + "/_bench/received");
+        var map = new Dictionary<string, double>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var tab = line.IndexOf('\t');
+            map.TryAdd(line[..tab], double.Parse(line[(tab + 1)..], CultureInfo.InvariantCulture));
+        }
+        return map;
+    }
+}

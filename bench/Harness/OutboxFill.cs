@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Purchases.Bench;
+
+/// <summary>
+/// The drain rate: N purchases and their outbox entries inserted directly with SQL in ONE transaction (the same
+/// columns the service writes, payload and workflow name included; no schedule rows, which the drain never reads),
+/// then <c>NOTIFY purchases_outbox</c> (what the CLI's replay does; every service instance listens and nudges its
+/// drain). Timed from the commit until all N are <c>submitted</c> in the database (polled every 100 ms), and the
+/// fake Argo's first and last arrival of the batch.
+/// </summary>
+public static class OutboxFill
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var n = args.Int("n", 10_000);
+        var fake = args.Required("fake");
+        var timeout = TimeSpan.FromSeconds(args.Double("timeout", 300));
+        var batchTag = $"drain-{Guid.NewGuid():N}"[..20];
+        await using var dataSource = NpgsqlDataSource.Create(args.Required("conn"));
+
+        var ids = new List<Guid>(n);
+        double committedAt;
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using (var transaction = await connection.BeginTransactionAsync())
+            {
+                await using var command = new NpgsqlCommand("""
+                    WITH p AS (
+                        INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
+                        SELECT gen_random_uuid(), 'bench-user', $1, 'pending', 0, now(), now() FROM generate_series(1, $2)
+                        RETURNING id)
+                    INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, next_attempt_at, created_at, updated_at)
+                    SELECT gen_random_uuid(), id, jsonb_build_object('user', 'bench-user', 'retailer_id', $1::text),
+                           'purchase-' || id, now(), now(), now()
+                    FROM p
+                    RETURNING purchase_id
+                    """, connection, transaction);
+                command.Parameters.Add(new NpgsqlParameter { Value = batchTag });
+                command.Parameters.Add(new NpgsqlParameter { Value = n });
+                await using (var reader = await command.ExecuteReaderAsync())
+                    while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+                await transaction.CommitAsync();
+                committedAt = Clock.UnixMs();
+            }
+            await using var notify = new NpgsqlCommand("NOTIFY purchases_outbox", connection);
+            await notify.ExecuteNonQueryAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        long submitted = 0, failed = 0;
+        double? allSubmittedAt = null;
+        while (clock.Elapsed < timeout)
+        {
+            await using var count = dataSource.CreateCommand("""
+                SELECT count(*) FILTER (WHERE e.state = 'submitted'), count(*) FILTER (WHERE e.state = 'failed')
+                FROM outbox_entries e JOIN purchases p ON p.id = e.purchase_id WHERE p.retailer_id = $1
+                """);
+            count.Parameters.Add(new NpgsqlParameter { Value = batchTag });
+            await using (var reader = await count.ExecuteReaderAsync())
+            {
+                await reader.ReadAsync();
+                (submitted, failed) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+            if (submitted + failed >= n)
+            {
+                allSubmittedAt = Clock.UnixMs();
+                break;
+            }
+            await Task.Delay(100);
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var received = await FakeArgo.ReceivedAsync(http, fake);
+        var times = ids.Select(id => received.TryGetValue(id.ToString("D"), out var at) ? at : double.NaN)
+            .Where(t => !double.IsNaN(t)).Order().ToList();
+        var seconds = allSubmittedAt is { } done ? (done - committedAt) / 1000 : double.NaN;
+        var argoSpan = times.Count > 1 ? (times[^1] - times[0]) / 1000 : double.NaN;
+        Console.WriteLine(
+            $"{{\"kind\":\"drain\",\"scenario\":\"outbox-drain\",\"target\":\"svc\",\"entries\":{n},\"submitted\":{submitted}," +
+            $"\"failed\":{failed},\"seconds\":{Stats.F(seconds, 3)},\"entries_per_s\":{Stats.F(n / seconds, 1)}," +
+            $"\"first_at_argo_ms\":{Stats.F(times.Count > 0 ? times[0] - committedAt : double.NaN, 1)}," +
+            $"\"last_at_argo_ms\":{Stats.F(times.Count > 0 ? times[^1] - committedAt : double.NaN, 1)}," +
+            $"\"received_at_argo\":{times.Count},\"argo_rate_per_s\":{Stats.F(times.Count / argoSpan, 1)}}}");
+        return submitted == n ? 0 : 1;
+    }
+}
