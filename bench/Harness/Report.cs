@@ -26,7 +26,11 @@ public static class Report
     }
 
     sealed record Agg(double Rps, double P50, double P99, double Max, long Requests, long Errors, int Rounds,
-        Dictionary<string, double> CpuMsPerRequest, double BusyShare, double Load1);
+        Dictionary<string, double> CpuMsPerRequest, double BusyShare, double Load1, double OthersShare)
+    {
+        /// <summary>Req/s scaled up by the share of the machine that other work (not this bench) took meanwhile.</summary>
+        public double CorrectedRps => Rps / Math.Max(0.05, 1 - OthersShare);
+    }
 
     static readonly string[] Groups = ["svc", "variant", "limit", "fake", "pg", "peer", "peerpg", "driver"];
     static readonly Dictionary<string, string> GroupNames = new()
@@ -58,7 +62,7 @@ public static class Report
             return new Agg(runs.Average(r => r.D("wrk", "rps")), runs.Average(r => r.D("wrk", "p50_ms")),
                 runs.Average(r => r.D("wrk", "p99_ms")), runs.Max(r => r.D("wrk", "max_ms")), requests, errors, runs.Count,
                 CpuPerRequest(runs.Select(r => r.Cpu()), requests), BusyShare(runs.Select(r => r.Cpu())),
-                runs.Average(r => r.D("load1_before")));
+                runs.Average(r => r.D("load1_before")), OthersShare(runs.Select(r => r.Cpu())));
         }
         Line? Seq(string target) => lines.LastOrDefault(l => l.Kind == "seq" && l.S("scenario") == "submit35040" && l.S("target") == target);
         var drain = lines.LastOrDefault(l => l.Kind == "drain");
@@ -84,6 +88,7 @@ public static class Report
         if (meta.ContainsKey("variant")) md.AppendLine($"- **Variant run**: {M("variant")}.");
         if (meta.ContainsKey("variant_target")) md.AppendLine($"- **\"service (variant)\"** is {M("variant_target")}; it is measured next to the service in every scenario.");
         if (meta.ContainsKey("peer")) md.AppendLine($"- Peer: {M("peer")}.");
+        md.AppendLine($"- The service as published: runtimeconfig.json {M("runtimeconfig")}; rate limiting off (its default).");
         md.AppendLine($"- **Machine load** (1/5/15-min load average): {M("load_at_start")} at the start, {M("load_after_scenarios")} after " +
                       $"the scenarios, {M("load_at_end")} at the end; busiest processes at the start: {M("top_cpu_at_start")}. " +
                       "The other engineer's builds and tests share these 2 cores, so absolute figures are noisy: read the ratios, " +
@@ -104,6 +109,12 @@ public static class Report
         md.AppendLine();
         md.AppendLine("| # | target | measured | reference (same run) | ratio | goal | result |");
         md.AppendLine("|---|---|---|---|---|---|---|");
+        double Corr(Agg? a, Agg? b) => a is null || b is null ? double.NaN : a.CorrectedRps / b.CorrectedRps;
+        var corrected = new Dictionary<string, double>
+        {
+            ["1a"] = Corr(s96["svc"], s96["limit"]), ["1b"] = Corr(s96["svc"], s96["peer"]),
+            ["3a"] = Corr(get["svc"], get["limit"]), ["3b"] = Corr(get["svc"], get["peer"]),
+        };
         var targetRows = new List<(string Id, string Name, string Measured, string Reference, double Ratio, double Goal, bool AtLeast, string Unit)>
         {
             ("1a", "submit-96 req/s vs its limit", Rps(s96["svc"]), Rps(s96["limit"]) + " (limit)", Div(s96["svc"]?.Rps, s96["limit"]?.Rps), 0.60, true, "x"),
@@ -125,6 +136,7 @@ public static class Report
         {
             var (verdict, gap) = Verdict(t.Ratio, t.Goal, t.AtLeast);
             var ratio = t.Unit == "x" ? X(t.Ratio) : "—";
+            if (corrected.TryGetValue(t.Id, out var c) && !double.IsNaN(c)) ratio += $" ({X(c)} corrected)";
             var goal = t.Unit switch
             {
                 "x" => $"{(t.AtLeast ? "≥" : "≤")} {t.Goal:0.##}×",
@@ -136,7 +148,10 @@ public static class Report
         md.AppendLine(mode == "smoke"
             ? "In a smoke run the verdicts mean nothing (2-second runs, 3 requests, cold JIT); the run fails only when a step or a check fails."
             : "A ratio is the service's figure over the reference's, both means over the rounds of this run (for 2b: the peer's median over the " +
-              "service's). Why each miss happens, and what would close it: [Where the time goes](#where-the-time-goes-and-what-would-close-the-gaps).");
+              "service's); the verdict uses it as measured. \"corrected\": the same ratio after scaling each target's req/s up by the share of " +
+              "both cores that work outside the bench (the other engineer's builds and tests) took during its runs, from /proc — a rough " +
+              "correction for interference that did not fall evenly. Why each miss happens, and what would close it: " +
+              "[Where the time goes](#where-the-time-goes-and-what-would-close-the-gaps).");
         md.AppendLine();
 
         // ---- scenario 1 and 3 ------------------------------------------------------------------------------------------
@@ -229,7 +244,8 @@ public static class Report
                           $"{Mib(memory.D("rss_shmem_kb"))} shared — the runtime's double-mapped (W^X) executable memory, i.e. JIT-compiled code —, " +
                           $"{memory.D("threads"):0} threads; after start-up, before any request: {Mib(ParseD(M("service_rss_after_start_kb")))}, {M("service_rss_after_start_detail")}). " +
                           $"For scale, the limits app (same runtime, Kestrel, Npgsql, the 35,040-row set pre-built in memory) peaked at {Mib(memory.D("limit_vmhwm_kb"))}. " +
-                          "Both run with the Web SDK's default, Server GC." +
+                          $"GC: the service {(M("runtimeconfig").Contains("\"System.GC.Server\":false") ? "workstation" : M("runtimeconfig").Contains("\"System.GC.Server\":true") ? "Server" : "?")} " +
+                          "(its published runtimeconfig.json), the limits app Server GC (the Web SDK's default)." +
                           (variantMemory is null ? "" : $" The variant instance peaked at {Mib(variantMemory.D("vmhwm_kb"))}."));
         md.AppendLine();
 
@@ -424,17 +440,17 @@ public static class Report
         md.AppendLine();
         md.AppendLine(intro);
         md.AppendLine();
-        md.AppendLine("| target | round | load before | req/s | p50 | p99 | max | errors |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| target | round | load before | CPU taken by others | req/s | p50 | p99 | max | errors |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var l in wrk.Where(l => l.S("scenario") == scenario).OrderBy(l => l.D("round")).ThenBy(l => Array.IndexOf(["svc", "variant", "limit", "peer"], l.S("target"))))
         {
             var errors = l.D("wrk", "non2xx3xx") + l.D("wrk", "connect_err") + l.D("wrk", "read_err") + l.D("wrk", "write_err") + l.D("wrk", "timeouts");
-            md.AppendLine($"| {TargetNames.GetValueOrDefault(l.S("target"), l.S("target"))} | {l.D("round")} | {l.D("load1_before"):0.0} | {Num(l.D("wrk", "rps"), 1)} | " +
+            md.AppendLine($"| {TargetNames.GetValueOrDefault(l.S("target"), l.S("target"))} | {l.D("round")} | {l.D("load1_before"):0.0} | {Pct(OthersShare([l.Cpu()]))} | {Num(l.D("wrk", "rps"), 1)} | " +
                           $"{Ms(l.D("wrk", "p50_ms"))} | {Ms(l.D("wrk", "p99_ms"))} | {Ms(l.D("wrk", "max_ms"))} | {errors:0} |");
         }
         foreach (var (t, a) in set)
             if (a is not null)
-                md.AppendLine($"| **{TargetNames[t]}, mean** | {a.Rounds} | {a.Load1:0.0} | **{Num(a.Rps, 1)}** | **{Ms(a.P50)}** | **{Ms(a.P99)}** | {Ms(a.Max)} | {a.Errors} |");
+                md.AppendLine($"| **{TargetNames[t]}, mean** | {a.Rounds} | {a.Load1:0.0} | {Pct(a.OthersShare)} | **{Num(a.Rps, 1)}** | **{Ms(a.P50)}** | **{Ms(a.P99)}** | {Ms(a.Max)} | {a.Errors} |");
         md.AppendLine();
         var svc = set["svc"];
         var ratios = new List<string>();
@@ -467,6 +483,15 @@ public static class Report
         var listed = list.Sum(c => Groups.Sum(g => Get(c, g)));
         result["other"] = (list.Sum(c => Get(c, "busy_s")) - listed) * 1000 / requests;
         return result;
+    }
+
+    /// <summary>The share of the machine's CPU that went to processes outside the bench (at least 0).</summary>
+    static double OthersShare(IEnumerable<Dictionary<string, double>> cpus)
+    {
+        var list = cpus.ToList();
+        var capacity = list.Sum(c => Get(c, "capacity_s"));
+        var others = list.Sum(c => Get(c, "busy_s") - Groups.Sum(g => Get(c, g)));
+        return capacity > 0 ? Math.Max(0, others / capacity) : 0;
     }
 
     static double BusyShare(IEnumerable<Dictionary<string, double>> cpus)
@@ -537,8 +562,10 @@ public static class Report
     {
         if (double.IsNaN(value)) return ("n/a", "not measured in this run");
         if (atLeast)
-            return value >= goal ? ("PASS", "") : ("MISS", $"needs ×{goal / value:0.00} more");
-        return value <= goal ? ("PASS", "") : ("MISS", $"×{value / goal:0.00} over");
+            return value >= goal ? ("PASS", "") : ("MISS", $"needs ×{Factor(goal / value)} more");
+        return value <= goal ? ("PASS", "") : ("MISS", $"×{Factor(value / goal)} over");
+
+        static string Factor(double f) => f.ToString(f < 1.01 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
     }
 
     /// <summary>A ratio with enough digits to tell tiny ones apart (0.003×, 0.73×, 12.4×).</summary>
