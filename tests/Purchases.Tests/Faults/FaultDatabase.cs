@@ -53,6 +53,15 @@ internal sealed class FaultDatabase : IAsyncDisposable
         return result.Stdout.Trim();
     }
 
+    /// <summary>A further token for an existing customer, through the CLI (<c>tokens issue</c>).</summary>
+    public async Task<string> IssueTokenAsync(string user)
+    {
+        var result = await CliProcess.RunAsync(ConnectionString, "tokens", "issue", user);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"tokens issue {user} exited with {result.ExitCode}: {result.Stderr}");
+        return result.Stdout.Trim();
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(QueryConnectionString);
