@@ -8,8 +8,9 @@ namespace Purchases.Infrastructure.Persistence;
 /// Signals between processes through PostgreSQL <c>LISTEN/NOTIFY</c>: a CLI replay nudges every running service's
 /// drain, and a CLI revocation makes every service forget the tokens it had cached.
 /// </summary>
-public sealed class DatabaseNotifications(NpgsqlDataSource dataSource, OutboxSignal outbox, TokenStore tokens,
-    ILogger<DatabaseNotifications> logger) : BackgroundService
+public sealed class DatabaseNotifications(
+    [FromKeyedServices(PurchasesDataSource.ListenerKey)] NpgsqlDataSource listenerDataSource,
+    OutboxSignal outbox, TokenStore tokens, ILogger<DatabaseNotifications> logger) : BackgroundService
 {
     public const string OutboxChannel = "purchases_outbox";
     public const string TokensChannel = "purchases_tokens";
@@ -26,7 +27,7 @@ public sealed class DatabaseNotifications(NpgsqlDataSource dataSource, OutboxSig
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using var connection = await listenerDataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
                     if (e.Channel == OutboxChannel) outbox.Nudge();

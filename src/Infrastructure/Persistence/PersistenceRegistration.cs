@@ -26,8 +26,9 @@ public static class PersistenceRegistration
             connectionString = embedded.ConnectionString;
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "purchases" }.UseNodaTime().Build();
+        var dataSource = PurchasesDataSource.Pooled(connectionString);
         builder.Services.AddSingleton(dataSource);
+        builder.Services.AddKeyedSingleton(PurchasesDataSource.ListenerKey, PurchasesDataSource.Unpooled(connectionString));
         builder.Services.AddDbContextPool<PurchasesDbContext>(o => o
             // No EnableRetryOnFailure: during an outage a quick 503 with Retry-After serves clients better than
             // requests held open by retries (the fault suite saw GETs outlive a 20 s client timeout with it).

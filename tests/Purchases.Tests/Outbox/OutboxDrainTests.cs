@@ -154,9 +154,11 @@ public sealed class OutboxDrainTests(ApiFactory api, DrainingApiFactory draining
         // The dead drainer: it claimed the entry, Argo created the workflow, and it died before writing the result.
         draining.Argo.AlwaysRespond(null);
         draining.Argo.Seed($"purchase-{id}", id);
+        // Relative to the drainer's clock, which earlier tests of this class may have moved ahead of the database's.
+        var now = draining.Clock.GetCurrentInstant();
         await Api.ExecuteAsync($"""
-            UPDATE outbox_entries SET next_attempt_at = now() - interval '1 hour',
-                locked_by = 'dead-drainer', locked_until = now() + interval '1 hour' WHERE purchase_id = '{id}'
+            UPDATE outbox_entries SET next_attempt_at = '{now}'::timestamptz - interval '1 hour',
+                locked_by = 'dead-drainer', locked_until = '{now}'::timestamptz + interval '1 hour' WHERE purchase_id = '{id}'
             """);
 
         await draining.DrainAsync();
