@@ -85,6 +85,8 @@ public static class Report
         md.AppendLine();
         md.AppendLine($"- Machine: {M("host")}; PostgreSQL: {M("postgres")}.");
         md.AppendLine($"- Parameters: {M("params")}.");
+        if (meta.ContainsKey("limits_connection_extra"))
+            md.AppendLine($"- The limits app's connection string adds: {M("limits_connection_extra")} (the service's own pool defaults).");
         if (meta.ContainsKey("variant")) md.AppendLine($"- **Variant run**: {M("variant")}.");
         if (meta.ContainsKey("variant_target")) md.AppendLine($"- **\"service (variant)\"** is {M("variant_target")}; it is measured next to the service in every scenario.");
         if (meta.ContainsKey("peer")) md.AppendLine($"- Peer: {M("peer")}.");

@@ -43,7 +43,9 @@ public static class PurchaseScheduleParser
         var localTimes = new LocalDateTime[count];
         var instants = new Instant[count];
         var megawatts = new decimal[count];
-        var seen = new Dictionary<LocalDateTime, (int FirstIndex, int Times)>(count);
+        // Schedules come in order, so an item later than the one before cannot repeat an earlier one; the dictionary
+        // of what was seen is only built once an item is not (the fall-back hour, or a real duplicate).
+        Dictionary<LocalDateTime, (int FirstIndex, int Times)>? seen = null;
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
@@ -61,7 +63,11 @@ public static class PurchaseScheduleParser
                 return (null, $"Purchase item at index {index}: datetime \"{Format(local)}\" does not exist in time zone {zone.Id}.");
 
             Instant instant;
-            if (!seen.TryGetValue(local, out var earlier))
+            if (seen is null && (index == 0 || local > localTimes[index - 1]))
+            {
+                instant = mapping.First().ToInstant();
+            }
+            else if (!(seen ??= SeenBefore(localTimes, index)).TryGetValue(local, out var earlier))
             {
                 seen[local] = (index, 1);
                 instant = mapping.First().ToInstant();
@@ -84,6 +90,13 @@ public static class PurchaseScheduleParser
         }
 
         return (new PurchaseSchedule(localTimes, instants, megawatts), null);
+    }
+
+    static Dictionary<LocalDateTime, (int FirstIndex, int Times)> SeenBefore(LocalDateTime[] localTimes, int count)
+    {
+        var seen = new Dictionary<LocalDateTime, (int FirstIndex, int Times)>(localTimes.Length);
+        for (var i = 0; i < count; i++) seen[localTimes[i]] = (i, 1);
+        return seen;
     }
 
     /// <summary>Exactly <c>YYYY-MM-DD HH:MM</c>, a real calendar date, hours 00–23, read straight from the UTF-8.</summary>

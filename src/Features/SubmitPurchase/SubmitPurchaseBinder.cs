@@ -26,13 +26,16 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
         var options = http.RequestServices.GetRequiredService<IOptions<PurchasesOptions>>().Value;
         (var body, request.Rejection) = await RequestBody.ReadJsonAsync(http.Request, options.MaxBodyBytes, ct);
         if (body is null) return request;
-        (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body, options.Zone, options.MaxItems);
-        if (request.IdempotencyKey is not null)
-            request.RequestHash = RequestHash(request.RetailerId, body);
+        using (body)
+        {
+            (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body.Memory, options.Zone, options.MaxItems);
+            if (request.IdempotencyKey is not null)
+                request.RequestHash = RequestHash(request.RetailerId, body.Memory.Span);
+        }
         return request;
     }
 
-    static byte[] RequestHash(string retailerId, byte[] body)
+    static byte[] RequestHash(string retailerId, ReadOnlySpan<byte> body)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(retailerId));

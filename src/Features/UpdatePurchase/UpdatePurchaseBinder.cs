@@ -20,12 +20,13 @@ public sealed class UpdatePurchaseBinder : IRequestBinder<UpdatePurchaseRequest>
         };
         var options = http.RequestServices.GetRequiredService<IOptions<PurchasesOptions>>().Value;
         (var body, request.Rejection) = await RequestBody.ReadJsonAsync(http.Request, options.MaxBodyBytes, ct);
-        if (body is not null)
-            request.BodyError = Read(body, request);
+        if (body is null) return request;
+        using (body)
+            request.BodyError = Read(body.Memory, request);
         return request;
     }
 
-    static string? Read(byte[] body, UpdatePurchaseRequest request)
+    static string? Read(ReadOnlyMemory<byte> body, UpdatePurchaseRequest request)
     {
         JsonDocument document;
         try

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
+using NpgsqlTypes;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Persistence;
 
@@ -28,6 +30,9 @@ public sealed class OutboxDrainer(
     sealed record Claimed(Guid Id, Guid PurchaseId, string WorkflowName, string Payload, short PayloadVersion,
         int Attempts, Instant CreatedAt);
 
+    /// <summary>An entry Argo has a workflow for; <paramref name="Result"/> is <c>created</c> or <c>already_exists</c>.</summary>
+    sealed record Accepted(Claimed Entry, string? Uid, string Result);
+
     /// <summary>Drains until nothing is due or the run budget is spent. Does nothing while Argo is not configured.</summary>
     public async Task<int> DrainAsync(CancellationToken ct)
     {
@@ -39,9 +44,21 @@ public sealed class OutboxDrainer(
             var owner = $"{Instance}/{Guid.NewGuid():N}";
             var batch = await ClaimAsync(owner, ct);
             if (batch.Count == 0) break;
-            await Parallel.ForEachAsync(batch,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
-                async (entry, _) => await SendAsync(entry, owner));
+            var accepted = new ConcurrentQueue<Accepted>();
+            try
+            {
+                await Parallel.ForEachAsync(batch,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+                    async (entry, _) =>
+                    {
+                        if (await SendAsync(entry, owner) is { } ok) accepted.Enqueue(ok);
+                    });
+            }
+            finally
+            {
+                // Also on shutdown: what Argo accepted before the stop is written, not left for a resend.
+                await SubmittedAsync(accepted, owner);
+            }
             sent += batch.Count;
             if (batch.Count < options.Value.BatchSize) break;
         }
@@ -73,12 +90,13 @@ public sealed class OutboxDrainer(
         return claimed;
     }
 
-    async Task SendAsync(Claimed entry, string owner)
+    /// <summary>Calls Argo for one entry; writes a failure at once, and returns a success for the batch's one update.</summary>
+    async Task<Accepted?> SendAsync(Claimed entry, string owner)
     {
         if (entry.PayloadVersion != 1 || JsonSerializer.Deserialize<OutboxPayload>(entry.Payload) is not { } payload)
         {
             await FailAsync(entry, owner, null, $"unsupported payload version {entry.PayloadVersion}", null, final: true);
-            return;
+            return null;
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -90,41 +108,56 @@ public sealed class OutboxDrainer(
         switch (outcome)
         {
             case CreateOutcome.Created(var uid):
-                await SubmittedAsync(entry, owner, uid, "created");
-                break;
+                return new Accepted(entry, uid, "created");
             case CreateOutcome.AlreadyExists(var uid):
-                await SubmittedAsync(entry, owner, uid, "already_exists");
-                break;
+                return new Accepted(entry, uid, "already_exists");
             case CreateOutcome.NameCollision(var error):
                 await FailAsync(entry, owner, 409, error, null, final: true);
-                break;
+                return null;
             case CreateOutcome.Failed(var status, var error, var retryAfter):
                 await FailAsync(entry, owner, status, error, retryAfter, final: false);
-                break;
+                return null;
+            default:
+                throw new InvalidOperationException($"unexpected outcome {outcome}");
         }
     }
 
-    async Task SubmittedAsync(Claimed entry, string owner, string? uid, string result)
+    /// <summary>
+    /// Marks a batch's accepted entries submitted in one statement, each only where the lease is still ours (a
+    /// drainer that lost its lease leaves the entry to the next one, whose call Argo answers with AlreadyExists).
+    /// </summary>
+    async Task SubmittedAsync(IReadOnlyCollection<Accepted> accepted, string owner)
     {
+        if (accepted.Count == 0) return;
         var now = clock.GetCurrentInstant();
         await using var command = dataSource.CreateCommand("""
-            UPDATE outbox_entries
-            SET state = 'submitted', submitted_at = $1, updated_at = $1, argo_uid = $2, last_status = NULL,
+            UPDATE outbox_entries o
+            SET state = 'submitted', submitted_at = $1, updated_at = $1, argo_uid = r.uid, last_status = NULL,
                 locked_until = NULL, locked_by = NULL
-            WHERE id = $3 AND locked_by = $4 AND state = 'pending'
+            FROM unnest($2::uuid[], $3::text[]) AS r(id, uid)
+            WHERE o.id = r.id AND o.locked_by = $4 AND o.state = 'pending'
+            RETURNING o.id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)uid ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = accepted.Select(a => a.Entry.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = accepted.Select(a => a.Uid).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
-        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+        var written = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
+            while (await reader.ReadAsync(CancellationToken.None))
+                written.Add(reader.GetGuid(0));
+
+        foreach (var (entry, _, result) in accepted)
         {
-            logger.LogWarning("Outbox entry {EntryId} was sent but its lease had passed to another drainer", entry.Id);
-            return;
+            if (!written.Contains(entry.Id))
+            {
+                logger.LogWarning("Outbox entry {EntryId} was sent but its lease had passed to another drainer", entry.Id);
+                continue;
+            }
+            metrics.Submitted(result, now - entry.CreatedAt);
+            logger.LogInformation("Outbox entry {EntryId} for purchase {PurchaseId} submitted as workflow {WorkflowName} ({Result})",
+                entry.Id, entry.PurchaseId, entry.WorkflowName, result);
         }
-        metrics.Submitted(result, now - entry.CreatedAt);
-        logger.LogInformation("Outbox entry {EntryId} for purchase {PurchaseId} submitted as workflow {WorkflowName} ({Result})",
-            entry.Id, entry.PurchaseId, entry.WorkflowName, result);
     }
 
     async Task FailAsync(Claimed entry, string owner, int? status, string error, TimeSpan? retryAfter, bool final)
@@ -142,7 +175,7 @@ public sealed class OutboxDrainer(
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = failures });
         command.Parameters.Add(new NpgsqlParameter { Value = error });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = next });
         command.Parameters.Add(new NpgsqlParameter { Value = failed });
         command.Parameters.Add(new NpgsqlParameter { Value = now });

@@ -13,6 +13,8 @@ internal sealed class PurchaseRowConfiguration : IEntityTypeConfiguration<Purcha
         b.Property(r => r.Instant).HasColumnType("timestamp with time zone");
         // Unconstrained numeric: the MW value is kept exactly as it was sent.
         b.Property(r => r.Mw).HasColumnType("numeric");
-        b.HasOne<Purchase>().WithMany().HasForeignKey(r => r.PurchaseId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign key to purchases: rows are only written by SubmitPurchaseStorage, by COPY in the purchase's own
+        // transaction right after the purchase, and PostgreSQL would check the key once per row (35,040 look-ups for a
+        // year, a quarter of its database time; bench/RESULTS.md). Purchases are never deleted.
     }
 }

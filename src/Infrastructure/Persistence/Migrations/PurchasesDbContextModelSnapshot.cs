@@ -383,16 +383,6 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_outbox_entries_purchases_purchase_id");
                 });
-
-            modelBuilder.Entity("Purchases.Infrastructure.Persistence.PurchaseRow", b =>
-                {
-                    b.HasOne("Purchases.Infrastructure.Persistence.Purchase", null)
-                        .WithMany()
-                        .HasForeignKey("PurchaseId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_purchase_rows_purchases_purchase_id");
-                });
 #pragma warning restore 612, 618
         }
     }

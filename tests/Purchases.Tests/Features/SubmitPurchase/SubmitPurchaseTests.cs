@@ -62,6 +62,24 @@ public sealed class SubmitPurchaseTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_schedule_out_of_order_is_stored_in_the_order_given_with_each_times_own_instant()
+    {
+        var response = await Submit("""
+            {"purchase": [{"datetime": "2025-10-26 03:00", "purchase": 3}, {"datetime": "2025-10-26 02:00", "purchase": 1},
+                          {"datetime": "2025-10-26 01:45", "purchase": 0}, {"datetime": "2025-10-26 02:00", "purchase": 2}]}
+            """);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = Guid.Parse((await BodyOf(response)).GetProperty("id").GetString()!);
+
+        // 02:00 on the fall-back day happens twice: first in summer time (00:00Z), then in winter time (01:00Z).
+        Assert.Equal("0|03:00:00|02:00:00|3;1|02:00:00|00:00:00|1;2|01:45:00|23:45:00|0;3|02:00:00|01:00:00|2",
+            await Api.ScalarAsync<string>("""
+                SELECT string_agg(concat_ws('|', position, local_time::time, (instant AT TIME ZONE 'UTC')::time, mw), ';' ORDER BY position)
+                FROM purchase_rows WHERE purchase_id = $1
+                """, id));
+    }
+
+    [Fact]
     public async Task The_older_path_form_with_the_retailer_in_the_path_is_accepted()
     {
         var response = await Submit(SeedBody, "/api/v0/user/trebolenergia/submit-purchase/77");

@@ -172,6 +172,14 @@ public sealed class SubmitPurchaseValidationTests(ApiFactory api) : ApiTest(api)
             """), 400, "Purchase item at index 2: duplicate datetime \"2025-11-11 00:15\" (first given at index 0).");
 
     [Fact]
+    public async Task A_duplicate_after_the_schedule_went_backwards_names_the_first_index() =>
+        await AssertRejected(await Submit("""
+            {"purchase": [{"datetime": "2025-11-11 00:30", "purchase": 1}, {"datetime": "2025-11-11 00:45", "purchase": 1},
+                          {"datetime": "2025-11-11 00:15", "purchase": 1}, {"datetime": "2025-11-11 01:00", "purchase": 1},
+                          {"datetime": "2025-11-11 00:45", "purchase": 2}]}
+            """), 400, "Purchase item at index 4: duplicate datetime \"2025-11-11 00:45\" (first given at index 1).");
+
+    [Fact]
     public async Task The_first_failing_index_wins_whatever_the_later_failures_are() =>
         await AssertRejected(await Submit("""
             {"purchase": [{"datetime": "2025-11-11 00:15", "purchase": 1},
