@@ -16,6 +16,12 @@ public sealed class ArgoOptions
     /// <summary>A file holding the token, read at each call so a rotated (projected) token is picked up.</summary>
     public string? TokenFile { get; set; }
 
+    /// <summary>
+    /// A PEM file with the CA certificate(s) that signed the Argo server's certificate (its default self-signed one, or
+    /// the cluster's CA), trusted in addition to the system's roots. Unset: the system's roots only.
+    /// </summary>
+    public string? CaFile { get; set; }
+
     public string WorkflowTemplate { get; set; } = "purchase-strategy";
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -22,6 +22,7 @@ public static class ArgoRegistration
                 "Argo:BaseUrl must be an absolute http or https URL.")
             .Validate(o => o.Timeout > TimeSpan.Zero, "Argo:Timeout must be positive.")
             .Validate(o => o.Token is null || o.TokenFile is null, "Set Argo:Token or Argo:TokenFile, not both.")
+            .Validate(o => o.CaFile is null || File.Exists(o.CaFile), "Argo:CaFile names a file that does not exist.")
             .ValidateOnStart();
         services.AddSingleton<IArgoWorkflows>(sp => new ArgoWorkflows(
             sp.GetRequiredService<IOptions<ArgoOptions>>(),

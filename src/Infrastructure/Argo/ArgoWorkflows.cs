@@ -45,7 +45,11 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
 
         // Without RetryHandler: Kiota would silently resend POSTs on 429/503/504.
         var handlers = KiotaClientFactory.CreateDefaultHandlers().Where(h => h is not RetryHandler).ToArray();
-        var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var transport = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = ArgoTls.ClientOptions(this.options.CaFile),
+        };
         http = new HttpClient(KiotaClientFactory.ChainHandlersCollectionAndGetFirstLink(transport, handlers)!)
         {
             Timeout = this.options.Timeout,
@@ -188,7 +192,8 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
     {
         HttpRequestError.ConnectionError => $"connection failed: {e.Message}",
         HttpRequestError.NameResolutionError => $"name resolution failed: {e.Message}",
-        HttpRequestError.SecureConnectionError => $"TLS failed: {e.Message}",
+        // The inner exception says why, e.g. that the certificate does not chain to Argo:CaFile or the system's roots.
+        HttpRequestError.SecureConnectionError => $"TLS failed: {e.InnerException?.Message ?? e.Message}",
         _ => $"request failed: {e.Message}",
     });
 

@@ -8,16 +8,21 @@ using Purchases.Infrastructure.Outbox;
 namespace Purchases.Tests.Infrastructure;
 
 /// <summary>A second service instance on the same database, with Argo configured to a <see cref="FakeArgo"/> and a movable clock.</summary>
-public sealed class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public FakeArgo Argo { get; private set; } = null!;
     public OffsetClock Clock { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
-        Argo = await FakeArgo.StartAsync();
+        Argo = await StartArgoAsync();
         _ = Services;
     }
+
+    protected virtual Task<FakeArgo> StartArgoAsync() => FakeArgo.StartAsync();
+
+    /// <summary>Settings beyond the defaults below, such as <c>Argo:CaFile</c>.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -29,6 +34,7 @@ public sealed class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncL
         // No polling: runs come from nudges and from the tests' own DrainAsync, so a test that moves the clock
         // never races a background run whose lease the clock jump would expire.
         builder.UseSetting("Outbox:PollInterval", "01:00:00");
+        foreach (var (key, value) in ExtraSettings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s => s.AddSingleton<IClock>(Clock));
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -32,11 +33,17 @@ public sealed class FakeArgo : IAsyncDisposable
 
     FakeArgo(WebApplication app) => this.app = app;
 
-    /// <summary>Starts on <paramref name="port"/> of 127.0.0.1; 0 (the default) lets the OS pick a free one.</summary>
-    public static async Task<FakeArgo> StartAsync(int port = 0)
+    /// <summary>
+    /// Starts on <paramref name="port"/> of 127.0.0.1; 0 (the default) lets the OS pick a free one. With a
+    /// <paramref name="certificate"/> it serves HTTPS only, like the real Argo server does by default.
+    /// </summary>
+    public static async Task<FakeArgo> StartAsync(int port = 0, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
+        if (certificate is not null)
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
         builder.Logging.ClearProviders();
         var fake = new FakeArgo(builder.Build());
         fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);
