@@ -248,7 +248,11 @@ public static class Report
                           $"For scale, the limits app (same runtime, Kestrel, Npgsql, the 35,040-row set pre-built in memory) peaked at {Mib(memory.D("limit_vmhwm_kb"))}. " +
                           $"GC: the service {(M("runtimeconfig").Contains("\"System.GC.Server\":false") ? "workstation" : M("runtimeconfig").Contains("\"System.GC.Server\":true") ? "Server" : "?")} " +
                           "(its published runtimeconfig.json), the limits app Server GC (the Web SDK's default)." +
-                          (variantMemory is null ? "" : $" The variant instance peaked at {Mib(variantMemory.D("vmhwm_kb"))}."));
+                          (variantMemory is null ? "" : $" The variant instance peaked at {Mib(variantMemory.D("vmhwm_kb"))}.") +
+                          (meta.ContainsKey("service_memory_after_1_3")
+                              ? $" After the same work (scenarios 1–3; scenario 4 drives only the service): service {M("service_memory_after_1_3")}" +
+                                (meta.ContainsKey("variant_memory_after_1_3") ? $" variant {M("variant_memory_after_1_3")}" : "")
+                              : ""));
         md.AppendLine();
 
         // ---- CPU per request --------------------------------------------------------------------------------------------

@@ -43,9 +43,8 @@ public static class PurchaseScheduleParser
         var localTimes = new LocalDateTime[count];
         var instants = new Instant[count];
         var megawatts = new decimal[count];
-        // Schedules come in order, so an item later than the one before cannot repeat an earlier one; the dictionary
-        // of what was seen is only built once an item is not (the fall-back hour, or a real duplicate).
-        Dictionary<LocalDateTime, (int FirstIndex, int Times)>? seen = null;
+        var mapper = new LocalTimeMapper(zone);
+        using var seen = new SeenLocalTimes(localTimes);
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
@@ -58,45 +57,27 @@ public static class PurchaseScheduleParser
             if (purchase.ValueKind != JsonValueKind.Number || !purchase.TryGetDecimal(out var mw))
                 return (null, $"Purchase item at index {index}: field \"purchase\" must be a number (in MW unit).");
 
-            var mapping = zone.MapLocal(local);
-            if (mapping.Count == 0)
+            var instantsNamed = mapper.Map(local, out var earlierInstant, out var laterInstant);
+            if (instantsNamed == 0)
                 return (null, $"Purchase item at index {index}: datetime \"{Format(local)}\" does not exist in time zone {zone.Id}.");
 
-            Instant instant;
-            if (seen is null && (index == 0 || local > localTimes[index - 1]))
-            {
-                instant = mapping.First().ToInstant();
-            }
-            else if (!(seen ??= SeenBefore(localTimes, index)).TryGetValue(local, out var earlier))
-            {
-                seen[local] = (index, 1);
-                instant = mapping.First().ToInstant();
-            }
-            else if (mapping.Count == 2 && earlier.Times == 1)
-            {
-                // The fall-back hour happens twice: the second mention is the later instant (winter offset).
-                seen[local] = (earlier.FirstIndex, 2);
-                instant = mapping.Last().ToInstant();
-            }
-            else
-            {
-                return (null, $"Purchase item at index {index}: duplicate datetime \"{Format(local)}\" (first given at index {earlier.FirstIndex}).");
-            }
-
             localTimes[index] = local;
+            var (firstIndex, timesBefore) = seen.Add(index);
+            Instant instant;
+            if (timesBefore == 0)
+                instant = earlierInstant;
+            else if (timesBefore == 1 && instantsNamed == 2)
+                // The fall-back hour happens twice: the second mention is the later instant (winter offset).
+                instant = laterInstant;
+            else
+                return (null, $"Purchase item at index {index}: duplicate datetime \"{Format(local)}\" (first given at index {firstIndex}).");
+
             instants[index] = instant;
             megawatts[index] = mw;
             index++;
         }
 
         return (new PurchaseSchedule(localTimes, instants, megawatts), null);
-    }
-
-    static Dictionary<LocalDateTime, (int FirstIndex, int Times)> SeenBefore(LocalDateTime[] localTimes, int count)
-    {
-        var seen = new Dictionary<LocalDateTime, (int FirstIndex, int Times)>(localTimes.Length);
-        for (var i = 0; i < count; i++) seen[localTimes[i]] = (i, 1);
-        return seen;
     }
 
     /// <summary>Exactly <c>YYYY-MM-DD HH:MM</c>, a real calendar date, hours 00–23, read straight from the UTF-8.</summary>
