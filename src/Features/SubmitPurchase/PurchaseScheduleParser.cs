@@ -40,26 +40,36 @@ public static class PurchaseScheduleParser
         if (count > maxItems)
             return (null, $"Field \"purchase\" has {count} items; at most {maxItems} are allowed.");
 
-        var localTimes = new LocalDateTime[count];
-        var instants = new Instant[count];
-        var megawatts = new decimal[count];
+        var schedule = new PurchaseSchedule(count);
+        if (Fill(schedule, items, zone) is { } error)
+        {
+            schedule.Dispose();
+            return (null, error);
+        }
+        return (schedule, null);
+    }
+
+    /// <summary>Checks 6 to 8 item by item, filling <paramref name="schedule"/>; the first failure's message, or null.</summary>
+    static string? Fill(PurchaseSchedule schedule, JsonElement items, DateTimeZone zone)
+    {
+        var (localTimes, instants, megawatts) = (schedule.LocalTimes, schedule.Instants, schedule.Megawatts);
         var mapper = new LocalTimeMapper(zone);
         using var seen = new SeenLocalTimes(localTimes);
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
             if (!item.TryGetProperty("datetime", out var datetime))
-                return (null, $"Purchase item at index {index} is missing required field \"datetime\".");
+                return $"Purchase item at index {index} is missing required field \"datetime\".";
             if (!item.TryGetProperty("purchase", out var purchase))
-                return (null, $"Purchase item at index {index} is missing required field \"purchase\".");
+                return $"Purchase item at index {index} is missing required field \"purchase\".";
             if (!TryParseLocalTime(datetime, out var local))
-                return (null, $"Purchase item at index {index}: invalid datetime format. Expected \"YYYY-MM-DD HH:MM\" (e.g., \"2024-01-15 14:30\").");
+                return $"Purchase item at index {index}: invalid datetime format. Expected \"YYYY-MM-DD HH:MM\" (e.g., \"2024-01-15 14:30\").";
             if (purchase.ValueKind != JsonValueKind.Number || !purchase.TryGetDecimal(out var mw))
-                return (null, $"Purchase item at index {index}: field \"purchase\" must be a number (in MW unit).");
+                return $"Purchase item at index {index}: field \"purchase\" must be a number (in MW unit).";
 
             var instantsNamed = mapper.Map(local, out var earlierInstant, out var laterInstant);
             if (instantsNamed == 0)
-                return (null, $"Purchase item at index {index}: datetime \"{Format(local)}\" does not exist in time zone {zone.Id}.");
+                return $"Purchase item at index {index}: datetime \"{Format(local)}\" does not exist in time zone {zone.Id}.";
 
             localTimes[index] = local;
             var (firstIndex, timesBefore) = seen.Add(index);
@@ -70,14 +80,14 @@ public static class PurchaseScheduleParser
                 // The fall-back hour happens twice: the second mention is the later instant (winter offset).
                 instant = laterInstant;
             else
-                return (null, $"Purchase item at index {index}: duplicate datetime \"{Format(local)}\" (first given at index {firstIndex}).");
+                return $"Purchase item at index {index}: duplicate datetime \"{Format(local)}\" (first given at index {firstIndex}).";
 
             instants[index] = instant;
             megawatts[index] = mw;
             index++;
         }
 
-        return (new PurchaseSchedule(localTimes, instants, megawatts), null);
+        return null;
     }
 
     /// <summary>Exactly <c>YYYY-MM-DD HH:MM</c>, a real calendar date, hours 00–23, read straight from the UTF-8.</summary>

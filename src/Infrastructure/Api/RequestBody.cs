@@ -24,6 +24,9 @@ public sealed class PooledBody(byte[] rented, int length) : IDisposable
 /// <summary>Reads a JSON request body whole, refusing a wrong Content-Type (415) or more than the limit (413).</summary>
 public static class RequestBody
 {
+    // What a declared Content-Length may make us rent before the bytes arrive; beyond it the array grows as they do.
+    const int MaxUpfront = 2 * 1024 * 1024;
+
     public static async Task<(PooledBody? Body, BodyRejection? Rejection)> ReadJsonAsync(
         HttpRequest request, long maxBytes, CancellationToken ct)
     {
@@ -33,24 +36,42 @@ public static class RequestBody
         if (request.ContentLength > maxBytes)
             return (null, tooLarge);
 
+        // Copied out of the pipe as it arrives, so Kestrel's buffers never hold a whole large body.
         var reader = request.BodyReader;
-        while (true)
+        var body = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 4096, MaxUpfront));
+        var length = 0;
+        try
         {
-            var read = await reader.ReadAsync(ct);
-            if (read.Buffer.Length > maxBytes)
+            while (true)
             {
-                reader.AdvanceTo(read.Buffer.End);
-                return (null, tooLarge);
+                var read = await reader.ReadAsync(ct);
+                var buffer = read.Buffer;
+                if (length + buffer.Length > maxBytes)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    ArrayPool<byte>.Shared.Return(body);
+                    return (null, tooLarge);
+                }
+                if (length + buffer.Length > body.Length)
+                    body = Grow(body, length, (int)(length + buffer.Length));
+                buffer.CopyTo(body.AsSpan(length));
+                length += (int)buffer.Length;
+                reader.AdvanceTo(buffer.End);
+                if (read.IsCompleted) return (new PooledBody(body, length), null);
             }
-            if (read.IsCompleted)
-            {
-                var length = (int)read.Buffer.Length;
-                var rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-                read.Buffer.CopyTo(rented);
-                reader.AdvanceTo(read.Buffer.End);
-                return (new PooledBody(rented, length), null);
-            }
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(body);
+            throw;
+        }
+    }
+
+    static byte[] Grow(byte[] body, int length, int needed)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, body.Length * 2));
+        body.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(body);
+        return larger;
     }
 }
