@@ -9,18 +9,23 @@ namespace Purchases.Features.SubmitPurchase;
 /// </summary>
 public sealed class PurchaseSchedule(int count) : IDisposable
 {
+    // Own pools rather than the shared ones, which keep an array per thread and per core (see PooledBody.Pool).
+    static readonly ArrayPool<LocalDateTime> LocalTimesPool = ArrayPool<LocalDateTime>.Create(1 << 17, 4);
+    static readonly ArrayPool<Instant> InstantsPool = ArrayPool<Instant>.Create(1 << 17, 4);
+    static readonly ArrayPool<decimal> MegawattsPool = ArrayPool<decimal>.Create(1 << 17, 4);
+
     int _disposed;
 
     public int Count { get; } = count;
-    public LocalDateTime[] LocalTimes { get; } = ArrayPool<LocalDateTime>.Shared.Rent(count);
-    public Instant[] Instants { get; } = ArrayPool<Instant>.Shared.Rent(count);
-    public decimal[] Megawatts { get; } = ArrayPool<decimal>.Shared.Rent(count);
+    public LocalDateTime[] LocalTimes { get; } = LocalTimesPool.Rent(count);
+    public Instant[] Instants { get; } = InstantsPool.Rent(count);
+    public decimal[] Megawatts { get; } = MegawattsPool.Rent(count);
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        ArrayPool<LocalDateTime>.Shared.Return(LocalTimes);
-        ArrayPool<Instant>.Shared.Return(Instants);
-        ArrayPool<decimal>.Shared.Return(Megawatts);
+        LocalTimesPool.Return(LocalTimes);
+        InstantsPool.Return(Instants);
+        MegawattsPool.Return(Megawatts);
     }
 }

@@ -10,7 +10,9 @@ namespace Purchases.Features.SubmitPurchase;
 /// </summary>
 public sealed class SeenLocalTimes(LocalDateTime[] localTimes) : IDisposable
 {
-    readonly int[] _ascending = ArrayPool<int>.Shared.Rent(Math.Max(localTimes.Length, 1));
+    static readonly ArrayPool<int> Pool = ArrayPool<int>.Create(1 << 17, 4);
+
+    readonly int[] _ascending = Pool.Rent(Math.Max(localTimes.Length, 1));
     int _ascendingCount;
     Dictionary<LocalDateTime, (int FirstIndex, int Times)>? _others;
 
@@ -49,5 +51,5 @@ public sealed class SeenLocalTimes(LocalDateTime[] localTimes) : IDisposable
         return -1;
     }
 
-    public void Dispose() => ArrayPool<int>.Shared.Return(_ascending);
+    public void Dispose() => Pool.Return(_ascending);
 }

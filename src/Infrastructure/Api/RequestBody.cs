@@ -6,18 +6,24 @@ namespace Purchases.Infrastructure.Api;
 public sealed record BodyRejection(int Status, string Message);
 
 /// <summary>
-/// A request body in an array rented from the shared pool: a year-long schedule is 1.75 MB, and a fresh array of that
-/// size per request is large-object garbage that only a full collection returns. Dispose it once the body is parsed.
+/// A request body in a rented array: a year-long schedule is 1.75 MB, and a fresh array of that size per request is
+/// large-object garbage that only a full collection returns. Dispose it once the body is parsed.
 /// </summary>
 public sealed class PooledBody(byte[] rented, int length) : IDisposable
 {
+    /// <summary>
+    /// Not the shared pool, which keeps an array per thread and per core: a few large bodies read on many threads
+    /// would stay resident. This one keeps at most four arrays of each size.
+    /// </summary>
+    internal static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(64 * 1024 * 1024, 4);
+
     byte[]? _rented = rented;
 
     public ReadOnlyMemory<byte> Memory => (_rented ?? throw new ObjectDisposedException(nameof(PooledBody))).AsMemory(0, length);
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _rented, null) is { } array) ArrayPool<byte>.Shared.Return(array);
+        if (Interlocked.Exchange(ref _rented, null) is { } array) PooledBody.Pool.Return(array);
     }
 }
 
@@ -38,7 +44,7 @@ public static class RequestBody
 
         // Copied out of the pipe as it arrives, so Kestrel's buffers never hold a whole large body.
         var reader = request.BodyReader;
-        var body = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 0, 4096, MaxUpfront));
+        var body = PooledBody.Pool.Rent((int)Math.Clamp(request.ContentLength ?? 0, 4096, MaxUpfront));
         var length = 0;
         try
         {
@@ -49,7 +55,7 @@ public static class RequestBody
                 if (length + buffer.Length > maxBytes)
                 {
                     reader.AdvanceTo(buffer.End);
-                    ArrayPool<byte>.Shared.Return(body);
+                    PooledBody.Pool.Return(body);
                     return (null, tooLarge);
                 }
                 if (length + buffer.Length > body.Length)
@@ -62,16 +68,16 @@ public static class RequestBody
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(body);
+            PooledBody.Pool.Return(body);
             throw;
         }
     }
 
     static byte[] Grow(byte[] body, int length, int needed)
     {
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, body.Length * 2));
+        var larger = PooledBody.Pool.Rent(Math.Max(needed, body.Length * 2));
         body.AsSpan(0, length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(body);
+        PooledBody.Pool.Return(body);
         return larger;
     }
 }
