@@ -254,6 +254,16 @@ public static class Report
                                 (meta.ContainsKey("variant_memory_after_1_3") ? $" variant {M("variant_memory_after_1_3")}" : "")
                               : ""));
         md.AppendLine();
+        var gcdump = raw.Length > 0 ? Path.Combine(raw, "service.gcdump.txt") : "";
+        if (gcdump.Length > 0 && File.Exists(gcdump))
+        {
+            md.AppendLine($"What the service's GC heap holds after scenarios 1–4 (`dotnet-gcdump`, after the full collection it forces; RSS then: {M("service_rss_after_gcdump")}):");
+            md.AppendLine();
+            md.AppendLine("```");
+            md.AppendLine(File.ReadAllText(gcdump).TrimEnd());
+            md.AppendLine("```");
+            md.AppendLine();
+        }
 
         // ---- CPU per request --------------------------------------------------------------------------------------------
         md.AppendLine("## CPU per request, by process (from /proc, same runs as above)");
