@@ -132,7 +132,9 @@ public static class Report
                 drain?.D("entries_per_s") ?? double.NaN, 500, true, "/s"),
             ("4b", "commit→Argo p50 at a steady rate", Ms(pace?.D("lag201_p50_ms")), "from the 201's arrival", pace?.D("lag201_p50_ms") ?? double.NaN, 200, false, "ms"),
             ("4c", "commit→Argo p99 at a steady rate", Ms(pace?.D("lag201_p99_ms")), "from the 201's arrival", pace?.D("lag201_p99_ms") ?? double.NaN, 1000, false, "ms"),
-            ("5", "peak RSS of the service (VmHWM)", Mib(memory?.D("vmhwm_kb")), "during scenarios 1–4", (memory?.D("vmhwm_kb") ?? double.NaN) / 1024, 250, false, "MiB"),
+            // The issue says 250 MB: judged in decimal megabytes (238.4 MiB), the stricter reading.
+            ("5", "peak RSS of the service (VmHWM)", $"{Mib(memory?.D("vmhwm_kb"))} = {Num(memory?.D("vmhwm_kb") * 1024 / 1e6, 0)} MB", "during scenarios 1–4",
+                (memory?.D("vmhwm_kb") ?? double.NaN) * 1024 / 1e6, 250, false, "MB"),
         };
         foreach (var t in targetRows)
         {
