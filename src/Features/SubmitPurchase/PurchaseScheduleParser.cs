@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using NodaTime;
@@ -8,40 +7,31 @@ namespace Purchases.Features.SubmitPurchase;
 
 /// <summary>
 /// Reads the submit body with its raw JSON types (so <c>"12"</c> is not taken for a number) and applies the
-/// contract's checks 3 to 8 in order; the first failure is the answer.
+/// contract's checks 3 to 8 in order; the first failure is the answer. Two passes of a <see cref="Utf8JsonReader"/>
+/// over the body (the document's shape, then the items) instead of a <see cref="JsonDocument"/>, whose index of a
+/// year-long body is a 2 MiB array rented from the shared pool and kept by every thread that parsed one. Duplicate
+/// property names resolve as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does: the last wins.
 /// </summary>
 public static class PurchaseScheduleParser
 {
+    /// <summary>Where the top-level "purchase" value starts, what it is, and for an array its items.</summary>
+    readonly record struct Shape(bool RootIsObject, int PurchaseStart, JsonTokenType PurchaseToken, int Count, bool AllObjects);
+
     public static (PurchaseSchedule? Schedule, string? Error) Parse(ReadOnlyMemory<byte> body, DateTimeZone zone, int maxItems)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
+        if (!TrySurvey(body.Span, out var shape))
             return (null, ApiErrors.InvalidJson);
-        }
-
-        using (document)
-            return Parse(document.RootElement, zone, maxItems);
-    }
-
-    static (PurchaseSchedule?, string?) Parse(JsonElement root, DateTimeZone zone, int maxItems)
-    {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("purchase", out var items))
+        if (!shape.RootIsObject || shape.PurchaseStart < 0)
             return (null, "Missing required field \"purchase\".");
-        if (items.ValueKind != JsonValueKind.Array || items.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.Object))
+        if (shape.PurchaseToken != JsonTokenType.StartArray || !shape.AllObjects)
             return (null, "Field \"purchase\" must be an array of objects.");
-        var count = items.GetArrayLength();
-        if (count == 0)
+        if (shape.Count == 0)
             return (null, "Field \"purchase\" must contain at least one item.");
-        if (count > maxItems)
-            return (null, $"Field \"purchase\" has {count} items; at most {maxItems} are allowed.");
+        if (shape.Count > maxItems)
+            return (null, $"Field \"purchase\" has {shape.Count} items; at most {maxItems} are allowed.");
 
-        var schedule = new PurchaseSchedule(count);
-        if (Fill(schedule, items, zone) is { } error)
+        var schedule = new PurchaseSchedule(shape.Count);
+        if (Fill(schedule, body.Span[shape.PurchaseStart..], zone) is { } error)
         {
             schedule.Dispose();
             return (null, error);
@@ -49,22 +39,97 @@ public static class PurchaseScheduleParser
         return (schedule, null);
     }
 
-    /// <summary>Checks 6 to 8 item by item, filling <paramref name="schedule"/>; the first failure's message, or null.</summary>
-    static string? Fill(PurchaseSchedule schedule, JsonElement items, DateTimeZone zone)
+    /// <summary>The first pass: the whole body must be one valid JSON value (as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> requires).</summary>
+    static bool TrySurvey(ReadOnlySpan<byte> json, out Shape shape)
+    {
+        shape = new Shape(false, -1, JsonTokenType.None, 0, true);
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read()) return false;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+            }
+            else
+            {
+                shape = shape with { RootIsObject = true };
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isPurchase = reader.ValueTextEquals("purchase"u8);
+                    reader.Read();
+                    if (isPurchase) shape = SurveyPurchase(ref reader, shape);
+                    else reader.Skip();
+                }
+            }
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    static Shape SurveyPurchase(ref Utf8JsonReader reader, Shape shape)
+    {
+        shape = shape with { PurchaseStart = (int)reader.TokenStartIndex, PurchaseToken = reader.TokenType, Count = 0, AllObjects = true };
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return shape;
+        }
+        var (count, allObjects) = (0, true);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            allObjects &= reader.TokenType == JsonTokenType.StartObject;
+            reader.Skip();
+        }
+        return shape with { Count = count, AllObjects = allObjects };
+    }
+
+    /// <summary>
+    /// The second pass, over the "purchase" array (known to hold only objects): checks 6 to 8 item by item, filling
+    /// <paramref name="schedule"/>; the first failure's message, or null.
+    /// </summary>
+    static string? Fill(PurchaseSchedule schedule, ReadOnlySpan<byte> array, DateTimeZone zone)
     {
         var (localTimes, instants, megawatts) = (schedule.LocalTimes, schedule.Instants, schedule.Megawatts);
         var mapper = new LocalTimeMapper(zone);
         using var seen = new SeenLocalTimes(localTimes);
+        var reader = new Utf8JsonReader(array);
+        reader.Read();
         var index = 0;
-        foreach (var item in items.EnumerateArray())
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
-            if (!item.TryGetProperty("datetime", out var datetime))
+            bool hasDatetime = false, hasPurchase = false, datetimeValid = false, purchaseValid = false;
+            LocalDateTime local = default;
+            decimal mw = default;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isDatetime = reader.ValueTextEquals("datetime"u8);
+                var isPurchase = !isDatetime && reader.ValueTextEquals("purchase"u8);
+                reader.Read();
+                if (isDatetime)
+                {
+                    hasDatetime = true;
+                    datetimeValid = TryParseLocalTime(ref reader, out local);
+                }
+                else if (isPurchase)
+                {
+                    hasPurchase = true;
+                    purchaseValid = reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out mw);
+                }
+                reader.Skip();
+            }
+
+            if (!hasDatetime)
                 return $"Purchase item at index {index} is missing required field \"datetime\".";
-            if (!item.TryGetProperty("purchase", out var purchase))
+            if (!hasPurchase)
                 return $"Purchase item at index {index} is missing required field \"purchase\".";
-            if (!TryParseLocalTime(datetime, out var local))
+            if (!datetimeValid)
                 return $"Purchase item at index {index}: invalid datetime format. Expected \"YYYY-MM-DD HH:MM\" (e.g., \"2024-01-15 14:30\").";
-            if (purchase.ValueKind != JsonValueKind.Number || !purchase.TryGetDecimal(out var mw))
+            if (!purchaseValid)
                 return $"Purchase item at index {index}: field \"purchase\" must be a number (in MW unit).";
 
             var instantsNamed = mapper.Map(local, out var earlierInstant, out var laterInstant);
@@ -91,20 +156,19 @@ public static class PurchaseScheduleParser
     }
 
     /// <summary>Exactly <c>YYYY-MM-DD HH:MM</c>, a real calendar date, hours 00–23, read straight from the UTF-8.</summary>
-    static bool TryParseLocalTime(JsonElement element, out LocalDateTime local)
+    static bool TryParseLocalTime(ref Utf8JsonReader reader, out LocalDateTime local)
     {
         local = default;
-        if (element.ValueKind != JsonValueKind.String) return false;
-        // The raw value is quoted; with escapes it is longer than the 18 bytes of a plain "YYYY-MM-DD HH:MM".
-        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (reader.TokenType != JsonTokenType.String) return false;
         ReadOnlySpan<byte> text;
-        if (raw.Length == 18 && raw.IndexOf((byte)'\\') < 0)
+        if (!reader.ValueIsEscaped)
         {
-            text = raw.Slice(1, 16);
+            text = reader.ValueSpan;
+            if (text.Length != 16) return false;
         }
         else
         {
-            var value = element.GetString()!;
+            var value = reader.GetString()!;
             if (value.Length != 16 || !Ascii.IsValid(value)) return false;
             text = Encoding.ASCII.GetBytes(value);
         }
