@@ -17,18 +17,22 @@ public static class ArgoTls
         roots.ImportFromPemFile(caFile);
         return new SslClientAuthenticationOptions
         {
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            RemoteCertificateValidationCallback = (_, certificate, sent, errors) =>
                 errors == SslPolicyErrors.None ||
-                errors == SslPolicyErrors.RemoteCertificateChainErrors && certificate is not null && ChainsTo(roots, certificate),
+                errors == SslPolicyErrors.RemoteCertificateChainErrors && certificate is not null && ChainsTo(roots, certificate, sent),
         };
     }
 
-    static bool ChainsTo(X509Certificate2Collection roots, X509Certificate certificate)
+    /// <param name="sent">The chain the system built, whose elements include the intermediates the server sent.</param>
+    static bool ChainsTo(X509Certificate2Collection roots, X509Certificate certificate, X509Chain? sent)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (sent is not null)
+            foreach (var element in sent.ChainElements)
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
     }

@@ -35,15 +35,21 @@ public sealed class FakeArgo : IAsyncDisposable
 
     /// <summary>
     /// Starts on <paramref name="port"/> of 127.0.0.1; 0 (the default) lets the OS pick a free one. With a
-    /// <paramref name="certificate"/> it serves HTTPS only, like the real Argo server does by default.
+    /// <paramref name="certificate"/> it serves HTTPS only, like the real Argo server does by default, sending
+    /// <paramref name="intermediates"/> along.
     /// </summary>
-    public static async Task<FakeArgo> StartAsync(int port = 0, X509Certificate2? certificate = null)
+    public static async Task<FakeArgo> StartAsync(int port = 0, X509Certificate2? certificate = null,
+        X509Certificate2Collection? intermediates = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
         if (certificate is not null)
-            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate;
+                https.ServerCertificateChain = intermediates;
+            }));
         builder.Logging.ClearProviders();
         var fake = new FakeArgo(builder.Build());
         fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);

@@ -9,12 +9,21 @@ public sealed class TestCertificateAuthority : IDisposable
 {
     readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public TestCertificateAuthority(string name)
+    /// <summary>A root CA, or with <paramref name="issuer"/> an intermediate CA that it signs.</summary>
+    public TestCertificateAuthority(string name, TestCertificateAuthority? issuer = null)
     {
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var (notBefore, notAfter) = (DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        if (issuer is null)
+        {
+            Certificate = request.CreateSelfSigned(notBefore, notAfter);
+            return;
+        }
+        using var signed = request.Create(issuer.Certificate, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
+        Certificate = signed.CopyWithPrivateKey(key);
     }
 
     public X509Certificate2 Certificate { get; }

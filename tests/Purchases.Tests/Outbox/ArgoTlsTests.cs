@@ -32,11 +32,50 @@ public abstract class HttpsArgoApiFactory(bool trustArgosCa) : DrainingApiFactor
 
 public sealed class TrustingHttpsArgoApiFactory() : HttpsArgoApiFactory(trustArgosCa: true);
 
+/// <summary>Argo's certificate comes from an intermediate CA that the server sends along; only the root is trusted.</summary>
+public sealed class IntermediateHttpsArgoApiFactory : DrainingApiFactory
+{
+    readonly TestCertificateAuthority root = new("fake argo root CA");
+    readonly TestCertificateAuthority intermediate;
+    string? caFile;
+
+    public IntermediateHttpsArgoApiFactory() => intermediate = new TestCertificateAuthority("fake argo intermediate CA", root);
+
+    protected override Task<FakeArgo> StartArgoAsync()
+    {
+        caFile = root.WritePemFile();
+        return FakeArgo.StartAsync(certificate: intermediate.IssueServerCertificate(), intermediates: [intermediate.Certificate]);
+    }
+
+    protected override IEnumerable<(string Key, string Value)> ExtraSettings => [("Argo:CaFile", caFile!)];
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (caFile is not null) File.Delete(caFile);
+        intermediate.Dispose();
+        root.Dispose();
+    }
+}
+
 public sealed class DistrustingHttpsArgoApiFactory() : HttpsArgoApiFactory(trustArgosCa: false);
 
-public sealed class ArgoTlsTests(ApiFactory api, TrustingHttpsArgoApiFactory trusting, DistrustingHttpsArgoApiFactory distrusting)
-    : ApiTest(api), IClassFixture<TrustingHttpsArgoApiFactory>, IClassFixture<DistrustingHttpsArgoApiFactory>
+public sealed class ArgoTlsTests(ApiFactory api, TrustingHttpsArgoApiFactory trusting, DistrustingHttpsArgoApiFactory distrusting,
+    IntermediateHttpsArgoApiFactory intermediate)
+    : ApiTest(api), IClassFixture<TrustingHttpsArgoApiFactory>, IClassFixture<DistrustingHttpsArgoApiFactory>,
+        IClassFixture<IntermediateHttpsArgoApiFactory>
 {
+    [Fact]
+    public async Task A_certificate_from_an_intermediate_the_server_sends_chains_to_the_trusted_root()
+    {
+        var token = await Api.AddCustomerAsync("trebolenergia");
+
+        var id = await intermediate.CreateClient().WithToken(token).SubmitAsync("trebolenergia", "123");
+
+        await intermediate.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(5));
+        Assert.Equal("submitted", await StateWhenSettledAsync(id, "submitted"));
+    }
+
     [Fact]
     public async Task With_argos_ca_trusted_a_purchase_reaches_argo_over_https()
     {
