@@ -3,47 +3,27 @@ using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Outbox;
 
+/// <summary>How the fake Argo's certificate relates to the CA the service is given in <c>Argo:CaFile</c>.</summary>
+public enum ArgoCertificate { SignedByTrustedCa, SignedByIntermediateOfTrustedCa, SignedByUntrustedCa }
+
 /// <summary>
 /// Argo serves HTTPS with a certificate from its own CA: the service trusts the CA named by <c>Argo:CaFile</c>, and
 /// still refuses a certificate that does not chain to it.
 /// </summary>
-public abstract class HttpsArgoApiFactory(bool trustArgosCa) : DrainingApiFactory
+public abstract class HttpsArgoApiFactory(ArgoCertificate certificate) : DrainingApiFactory
 {
     readonly TestCertificateAuthority argosCa = new("fake argo CA");
     readonly TestCertificateAuthority otherCa = new("some other CA");
+    TestCertificateAuthority? intermediate;
     string? caFile;
 
     protected override Task<FakeArgo> StartArgoAsync()
     {
-        caFile = (trustArgosCa ? argosCa : otherCa).WritePemFile();
-        return FakeArgo.StartAsync(certificate: argosCa.IssueServerCertificate());
-    }
-
-    protected override IEnumerable<(string Key, string Value)> ExtraSettings => [("Argo:CaFile", caFile!)];
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (caFile is not null) File.Delete(caFile);
-        argosCa.Dispose();
-        otherCa.Dispose();
-    }
-}
-
-public sealed class TrustingHttpsArgoApiFactory() : HttpsArgoApiFactory(trustArgosCa: true);
-
-/// <summary>Argo's certificate comes from an intermediate CA that the server sends along; only the root is trusted.</summary>
-public sealed class IntermediateHttpsArgoApiFactory : DrainingApiFactory
-{
-    readonly TestCertificateAuthority root = new("fake argo root CA");
-    readonly TestCertificateAuthority intermediate;
-    string? caFile;
-
-    public IntermediateHttpsArgoApiFactory() => intermediate = new TestCertificateAuthority("fake argo intermediate CA", root);
-
-    protected override Task<FakeArgo> StartArgoAsync()
-    {
-        caFile = root.WritePemFile();
+        caFile = (certificate == ArgoCertificate.SignedByUntrustedCa ? otherCa : argosCa).WritePemFile();
+        if (certificate != ArgoCertificate.SignedByIntermediateOfTrustedCa)
+            return FakeArgo.StartAsync(certificate: argosCa.IssueServerCertificate());
+        // The server sends the intermediate along; only the root is in Argo:CaFile.
+        intermediate = new TestCertificateAuthority("fake argo intermediate CA", argosCa);
         return FakeArgo.StartAsync(certificate: intermediate.IssueServerCertificate(), intermediates: [intermediate.Certificate]);
     }
 
@@ -53,12 +33,17 @@ public sealed class IntermediateHttpsArgoApiFactory : DrainingApiFactory
     {
         await base.DisposeAsync();
         if (caFile is not null) File.Delete(caFile);
-        intermediate.Dispose();
-        root.Dispose();
+        intermediate?.Dispose();
+        argosCa.Dispose();
+        otherCa.Dispose();
     }
 }
 
-public sealed class DistrustingHttpsArgoApiFactory() : HttpsArgoApiFactory(trustArgosCa: false);
+public sealed class TrustingHttpsArgoApiFactory() : HttpsArgoApiFactory(ArgoCertificate.SignedByTrustedCa);
+
+public sealed class IntermediateHttpsArgoApiFactory() : HttpsArgoApiFactory(ArgoCertificate.SignedByIntermediateOfTrustedCa);
+
+public sealed class DistrustingHttpsArgoApiFactory() : HttpsArgoApiFactory(ArgoCertificate.SignedByUntrustedCa);
 
 public sealed class ArgoTlsTests(ApiFactory api, TrustingHttpsArgoApiFactory trusting, DistrustingHttpsArgoApiFactory distrusting,
     IntermediateHttpsArgoApiFactory intermediate)
