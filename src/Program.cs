@@ -1,30 +1,39 @@
+using Purchases.Cli;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Auth;
-using Purchases.Infrastructure.Cli;
 using Purchases.Infrastructure.Health;
+using Purchases.Infrastructure.Hosting;
 using Purchases.Infrastructure.Jobs;
 using Purchases.Infrastructure.LocalPostgres;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.ConfigureForCli(args);
-builder.AddPersistence();
-builder.AddBearerTokens();
-builder.AddApi();
-builder.AddArgo();
-builder.AddOutbox();
-builder.AddBackgroundJobs();
-builder.AddHealth();
+var cli = CliCommands.For(args);
+if (cli.AnswersWithoutServices)
+    return await cli.RunAsync(services: null);
 
-var app = builder.Build();
-if (CliCommands.IsCommand(args))
-    return await CliCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
+return await StartupFailure.GuardAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(cli.RunsWebService ? args : []);
+    builder.LogStartupFailuresOnce();
+    cli.ConfigureLogging(builder);
+    builder.AddPersistence();
+    builder.AddBearerTokens();
+    builder.AddApi();
+    builder.AddArgo();
+    builder.AddOutbox();
+    builder.AddBackgroundJobs();
+    builder.AddHealth();
 
-await app.PrepareEmbeddedDatabaseAsync();
-app.UseApi();
-await app.RunAsync();
-return 0;
+    var app = builder.Build();
+    if (!cli.RunsWebService)
+        return await cli.RunAsync(app.Services);
+
+    await app.PrepareEmbeddedDatabaseAsync();
+    app.UseApi();
+    await app.RunAsync();
+    return 0;
+});
 
 public partial class Program;

@@ -11,7 +11,7 @@ public static class EmbeddedDatabaseStartup
         await app.Services.MigrateDatabaseAsync();
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
             "Embedded PostgreSQL in {Directory}. Swagger UI: {Urls}/swagger. Get a token with: " +
-            "dotnet run --project src -- customers add <user>",
+            "./purchases customers add <user>",
             embedded.Directory, string.Join(", ", app.Urls)));
     }
 }

@@ -5,17 +5,17 @@ using Json.Schema;
 namespace Purchases.Tests.Deploy;
 
 /// <summary>
-/// Argo's JSON Schema of its resources (shared/argo/argo-workflows-jsonschema.json, Argo v4.1), narrowed to the
+/// Argo's JSON Schema of its resources (a fixture: tests/Purchases.Tests/Fixtures/Argo, Argo v4.1), narrowed to the
 /// WorkflowTemplate definition by a one-line schema that <c>$ref</c>s it inside the registered document.
 /// </summary>
 static class ArgoSchema
 {
     const string WorkflowTemplateDefinition = "io.argoproj.workflow.v1alpha1.WorkflowTemplate";
 
-    public static string FilePath => DeployFiles.PathOf(Path.Combine("..", "shared", "argo", "argo-workflows-jsonschema.json"));
+    public static string FilePath => DeployFiles.PathOf(Path.Combine("tests", "Purchases.Tests", "Fixtures", "Argo", "argo-workflows-jsonschema.json"));
 
-    static readonly Lazy<JsonSchema?> Upstream = new(() => Build(strict: false));
-    static readonly Lazy<JsonSchema?> Strict = new(() => Build(strict: true));
+    static readonly Lazy<JsonSchema> Upstream = new(() => Build(strict: false));
+    static readonly Lazy<JsonSchema> Strict = new(() => Build(strict: true));
 
     /// <summary>
     /// The WorkflowTemplate schema as Argo ships it, or, when <paramref name="strict"/>, with
@@ -23,16 +23,10 @@ static class ArgoSchema
     /// it accepts a misspelt field (which Argo would then silently ignore).
     /// </summary>
     public static JsonSchema WorkflowTemplate(bool strict = false) =>
-        (strict ? Strict : Upstream).Value ?? throw new InvalidOperationException("unreachable: skipped above");
+        (strict ? Strict : Upstream).Value;
 
-    public static void SkipWhenAbsent()
+    static JsonSchema Build(bool strict)
     {
-        if (!File.Exists(FilePath)) Assert.Skip($"Argo's JSON Schema not found at {FilePath}");
-    }
-
-    static JsonSchema? Build(bool strict)
-    {
-        if (!File.Exists(FilePath)) return null;
         var document = JsonNode.Parse(File.ReadAllText(FilePath))!.AsObject();
         // Argo's own $id, or one of ours for the altered copy, so the two can never be mistaken for each other.
         var id = strict ? "https://purchases.test/argo-jsonschema-strict.json" : (string)document["$id"]!;

@@ -7,7 +7,11 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 /// <summary>Runs the real executable (the service's own dll) as a separate process, as an operator would.</summary>
 public static class CliProcess
 {
-    public static async Task<CliResult> RunAsync(string connectionString, params string[] args)
+    public static Task<CliResult> RunAsync(string connectionString, params string[] args) =>
+        RunAsync(new Dictionary<string, string?> { ["ConnectionStrings__Purchases"] = connectionString }, args);
+
+    /// <summary>With exactly these variables over the Testing environment (a null value removes one).</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,7 +23,10 @@ public static class CliProcess
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ConnectionStrings__Purchases"] = connectionString;
+        start.Environment.Remove("ConnectionStrings__Purchases");
+        foreach (var (name, value) in environment)
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -25,7 +25,9 @@ public static class OpenApiRegistration
                 s.Version = "v0";
                 s.PostProcess = d => d.Info.License = new OpenApiLicense { Name = "Proprietary" };
                 s.Description = "Electricity purchase schedules in, strategy results out. Every call needs " +
-                                "`Authorization: Bearer <token>`; tokens are issued with the CLI (`customers add`, `tokens issue`).";
+                                "`Authorization: Bearer <token>`; tokens are issued with the CLI (`customers add`, `tokens issue`). " +
+                                "Every status, key and message is specified in the repository's API contract, " +
+                                "`docs/api-contract.md`; the README adds the decisions it leaves open.";
                 s.AddAuth("Bearer", new OpenApiSecurityScheme
                 {
                     Type = OpenApiSecuritySchemeType.Http,

@@ -11,7 +11,7 @@ using Purchases.Features.ReplayOutboxEntry;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 
-namespace Purchases.Infrastructure.Cli;
+namespace Purchases.Cli;
 
 /// <summary>
 /// <c>outbox list|stats|replay</c>: the admin API's slices run from a shell, with the same rules and answers
@@ -110,7 +110,7 @@ public static class OutboxCommands
             if (parsed.GetValue(allFailed))
             {
                 var request = filters.Read(parsed, new ReplayOutboxEntriesRequest { DryRun = parsed.GetValue(dryRun) ? "true" : null });
-                request.State ??= Persistence.OutboxState.Failed;
+                request.State ??= OutboxState.Failed;
                 Validate(new ReplayOutboxEntriesValidator().Validate(request));
                 var result = await ReplayOutboxEntriesCommand.RunAsync(dataSource, request, ReplayedBy, now, ct);
                 if (result.Replayed > 0) await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);

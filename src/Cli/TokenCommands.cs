@@ -2,7 +2,7 @@ using System.CommandLine;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Persistence;
 
-namespace Purchases.Infrastructure.Cli;
+namespace Purchases.Cli;
 
 /// <summary><c>migrate</c>, <c>customers add</c>, <c>tokens issue</c>, <c>tokens revoke</c>.</summary>
 public static class TokenCommands
