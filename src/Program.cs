@@ -8,6 +8,7 @@ using Purchases.Infrastructure.Jobs;
 using Purchases.Infrastructure.LocalPostgres;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Reconcile;
 
 var cli = CliCommands.For(args);
 if (cli.AnswersWithoutServices)
@@ -23,6 +24,7 @@ return await StartupFailure.GuardAsync(async () =>
     builder.AddApi();
     builder.AddArgo();
     builder.AddOutbox();
+    builder.AddReconciler();
     builder.AddBackgroundJobs();
     builder.AddHealth();
 

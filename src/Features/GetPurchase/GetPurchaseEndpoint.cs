@@ -38,7 +38,8 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
     {
         await using var command = dataSource.CreateCommand("""
             SELECT p.status, p.error, p.created_at, p.strategy_output::text, p.updated_at, p.rows_uploaded, p.retailer_id,
-                   e.workflow_name, e.state, e.attempts, e.submitted_at, e.last_error
+                   e.workflow_name, e.state, e.attempts, e.submitted_at, e.last_error,
+                   p.workflow_phase, p.workflow_message, p.workflow_started_at, p.workflow_finished_at
             FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
             WHERE p.id = $1 AND p."user" = $2
             """);
@@ -51,7 +52,10 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
             StrategyOutput(reader.IsDBNull(3) ? null : reader.GetString(3), req.Idmodel), reader.GetFieldValue<Instant>(4),
             reader.GetInt32(5), reader.GetString(6),
             reader.IsDBNull(7) ? null : new WorkflowView(reader.GetString(7), reader.GetString(8), reader.GetInt32(9),
-                reader.IsDBNull(10) ? null : reader.GetFieldValue<Instant>(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.IsDBNull(10) ? null : reader.GetFieldValue<Instant>(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13),
+                reader.IsDBNull(14) ? null : reader.GetFieldValue<Instant>(14),
+                reader.IsDBNull(15) ? null : reader.GetFieldValue<Instant>(15)));
     }
 
     static JsonElement? StrategyOutput(string? stored, string? idmodel)

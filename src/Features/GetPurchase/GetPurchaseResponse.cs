@@ -14,5 +14,9 @@ public sealed record GetPurchaseResponse(
     string RetailerId,
     WorkflowView? Workflow);
 
-/// <summary>Where the purchase's Argo workflow stands, from its outbox entry.</summary>
-public sealed record WorkflowView(string Name, string State, int Attempts, Instant? SubmittedAt, string? LastError);
+/// <summary>
+/// Where the purchase's Argo workflow stands: its outbox entry (state, attempts, submitted_at, last_error) and, once
+/// the reconciler has read it, Argo's phase, message and times.
+/// </summary>
+public sealed record WorkflowView(string Name, string State, int Attempts, Instant? SubmittedAt, string? LastError,
+    string? Phase, string? Message, Instant? StartedAt, Instant? FinishedAt);

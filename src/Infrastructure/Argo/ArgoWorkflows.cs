@@ -28,6 +28,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
     // Argo's /submit sets it; with create we add it ourselves (the UI and duration estimates use it).
     public const string TemplateLabel = "workflows.argoproj.io/workflow-template";
     const string ReadBackFields = "metadata.name,metadata.uid,metadata.labels";
+    const string PhaseFields = "metadata.name,metadata.uid,status.phase,status.message,status.startedAt,status.finishedAt";
     const int MaxErrorLength = 300;
 
     readonly ArgoOptions options;
@@ -70,7 +71,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
 
     public async Task<CreateOutcome> CreateAsync(WorkflowRequest request, CancellationToken ct)
     {
-        if (client is null) return new CreateOutcome.Failed(null, "Argo is not configured (Argo:BaseUrl is not set)", null);
+        if (client is null) return new CreateOutcome.Failed(null, NotConfigured, null);
         var workflows = client.Api.V1.Workflows[options.Namespace];
         try
         {
@@ -100,6 +101,55 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
             return Log(request, failed with { Error = Shorten($"409 on create, then read-back failed: {failed.Error}") }, "read-back");
         }
     }
+
+    public async Task<WorkflowReading> ReadAsync(string name, CancellationToken ct)
+    {
+        if (client is null) return new WorkflowReading.Failed(null, NotConfigured);
+        try
+        {
+            var workflow = await client.Api.V1.Workflows[options.Namespace][name].GetAsync(c => c.QueryParameters.Fields = PhaseFields, ct);
+            var status = workflow?.Status;
+            return new WorkflowReading.Found(status?.Phase ?? "", status?.Message, status?.StartedAt, status?.FinishedAt);
+        }
+        catch (ApiException e) when (e.ResponseStatusCode == 404)
+        {
+            return new WorkflowReading.NotFound();
+        }
+        catch (Exception e) when (FailureOf(e, ct) is { } failed)
+        {
+            logger.LogWarning("Argo read of workflow {WorkflowName} in {Namespace} failed ({Status}): {Error}",
+                name, options.Namespace, failed.Status, failed.Error);
+            return new WorkflowReading.Failed(failed.Status, failed.Error);
+        }
+    }
+
+    public async Task<RetryOutcome> RetryAsync(string name, CancellationToken ct)
+    {
+        if (client is null) return new RetryOutcome.Failed(null, NotConfigured);
+        try
+        {
+            var workflow = await client.Api.V1.Workflows[options.Namespace][name].Retry.PutAsync(
+                new WorkflowRetryRequest { Name = name, Namespace = options.Namespace }, cancellationToken: ct);
+            logger.LogInformation("Argo retried workflow {WorkflowName} in {Namespace}", name, options.Namespace);
+            return new RetryOutcome.Retried(workflow?.Status?.Phase ?? "");
+        }
+        catch (ApiException e) when (e.ResponseStatusCode == 404)
+        {
+            return new RetryOutcome.NotFound();
+        }
+        catch (ApiException e) when (e.ResponseStatusCode == 400)
+        {
+            return new RetryOutcome.Refused(Shorten((e as ArgoError)?.MessageEscaped ?? "HTTP 400"));
+        }
+        catch (Exception e) when (FailureOf(e, ct) is { } failed)
+        {
+            logger.LogWarning("Argo retry of workflow {WorkflowName} in {Namespace} failed ({Status}): {Error}",
+                name, options.Namespace, failed.Status, failed.Error);
+            return new RetryOutcome.Failed(failed.Status, failed.Error);
+        }
+    }
+
+    const string NotConfigured = "Argo is not configured (Argo:BaseUrl is not set)";
 
     ArgoWorkflow WorkflowFor(WorkflowRequest request)
     {

@@ -1,10 +1,19 @@
 namespace Purchases.Infrastructure.Argo;
 
-/// <summary>Creates the workflow of one purchase in Argo, idempotently (the name is the idempotency key).</summary>
+/// <summary>
+/// The workflow of one purchase in Argo: created idempotently (the name is the idempotency key), read back for its
+/// phase, retried in place. None of these throws for HTTP or network failures (they are outcomes); only when the
+/// caller's token is cancelled.
+/// </summary>
 public interface IArgoWorkflows
 {
-    /// <summary>Never throws for HTTP or network failures (they are <see cref="CreateOutcome.Failed"/>); only when <paramref name="ct"/> is cancelled.</summary>
     Task<CreateOutcome> CreateAsync(WorkflowRequest request, CancellationToken ct);
+
+    /// <summary>GET with <c>fields</c>, so only the name, labels and the status' phase, message and times travel.</summary>
+    Task<WorkflowReading> ReadAsync(string name, CancellationToken ct);
+
+    /// <summary><c>PUT …/{name}/retry</c>: the same workflow, its failed steps run again.</summary>
+    Task<RetryOutcome> RetryAsync(string name, CancellationToken ct);
 }
 
 /// <param name="Name">The workflow's metadata.name, derived deterministically from the purchase id.</param>
@@ -25,4 +34,32 @@ public abstract record CreateOutcome
 
     /// <summary>Anything else. <paramref name="Status"/> is null for timeouts and connection errors.</summary>
     public sealed record Failed(int? Status, string Error, TimeSpan? RetryAfter) : CreateOutcome;
+}
+
+/// <summary>What Argo says about a workflow now.</summary>
+public abstract record WorkflowReading
+{
+    WorkflowReading() { }
+
+    /// <param name="Phase">Argo's <c>status.phase</c>: "" (not yet seen by the controller), Pending, Running, Succeeded, Failed or Error.</param>
+    public sealed record Found(string Phase, string? Message, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt) : WorkflowReading;
+
+    /// <summary>404: the workflow does not exist (deleted, or garbage-collected and not archived).</summary>
+    public sealed record NotFound : WorkflowReading;
+
+    public sealed record Failed(int? Status, string Error) : WorkflowReading;
+}
+
+public abstract record RetryOutcome
+{
+    RetryOutcome() { }
+
+    public sealed record Retried(string Phase) : RetryOutcome;
+
+    public sealed record NotFound : RetryOutcome;
+
+    /// <summary>Argo's 400: not retryable in its phase (e.g. "Cannot retry a workflow in phase Running").</summary>
+    public sealed record Refused(string Message) : RetryOutcome;
+
+    public sealed record Failed(int? Status, string Error) : RetryOutcome;
 }

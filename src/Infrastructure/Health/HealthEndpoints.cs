@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Infrastructure.Health;
 
@@ -54,6 +55,7 @@ public static class HealthEndpoints
             Database = "ok",
             ArgoConfigured = argoConfigured,
             Outbox = new { outbox.Pending, outbox.Failed, outbox.OldestPendingAgeSeconds },
+            Workflows = new { ((WorkflowStatisticsSnapshot)entry.Data["workflows"]).Stuck },
         });
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Infrastructure.Health;
 
@@ -9,21 +10,25 @@ namespace Purchases.Infrastructure.Health;
 /// Ready while the database answers, even with Argo down (submissions wait in the outbox); degraded when Argo is
 /// not configured or entries are failing; unhealthy (503) only when the database is unreachable.
 /// </summary>
-public sealed class ReadinessCheck(OutboxStatistics statistics, IOptions<ArgoOptions> argo) : IHealthCheck
+public sealed class ReadinessCheck(OutboxStatistics statistics, WorkflowStatistics workflows, IOptions<ArgoOptions> argo)
+    : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         OutboxStatisticsSnapshot outbox;
+        WorkflowStatisticsSnapshot reconcile;
         try
         {
             outbox = await statistics.ReadAsync(ct);
+            reconcile = await workflows.ReadAsync(ct);
         }
         catch (Exception e) when (Api.ApiErrors.IsDatabaseUnavailable(e))
         {
             return HealthCheckResult.Unhealthy("database unreachable", e);
         }
 
-        var data = new Dictionary<string, object> { ["outbox"] = outbox, ["argo_configured"] = argo.Value.IsConfigured };
+        var data = new Dictionary<string, object>
+            { ["outbox"] = outbox, ["workflows"] = reconcile, ["argo_configured"] = argo.Value.IsConfigured };
         return argo.Value.IsConfigured && outbox.Failed == 0
             ? HealthCheckResult.Healthy(data: data)
             : HealthCheckResult.Degraded(argo.Value.IsConfigured ? "outbox entries are failing" : "Argo is not configured", data: data);

@@ -1,5 +1,6 @@
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Reconcile;
 using Quartz;
 
 namespace Purchases.Infrastructure.Jobs;
@@ -7,16 +8,19 @@ namespace Purchases.Infrastructure.Jobs;
 public static class BackgroundJobs
 {
     /// <summary>
-    /// Quartz, in memory: the outbox drain (nudged after each commit, polled as a safety net), the outbox cleanup,
+    /// Quartz, in memory: the outbox drain (nudged after each commit, polled as a safety net), the workflow
+    /// reconciler, the outbox cleanup,
     /// and the expiry of idempotency keys; and the listener for notifications from other processes. On shutdown Quartz waits for running jobs, and the drain stops claiming.
     /// </summary>
     public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
     {
         var outbox = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
+        var reconcile = builder.Configuration.GetSection(ReconcileOptions.Section).Get<ReconcileOptions>() ?? new ReconcileOptions();
         builder.Services.AddQuartz(q =>
         {
             Every<OutboxDrainJob>(q, OutboxDrainJob.Key, outbox.PollInterval, startNow: true);
             Every<OutboxCleanupJob>(q, OutboxCleanupJob.Key, outbox.CleanupInterval);
+            Every<ReconcileJob>(q, ReconcileJob.Key, reconcile.Interval, startNow: true);
             Every<IdempotencyKeyCleanupJob>(q, IdempotencyKeyCleanupJob.Key, TimeSpan.FromHours(1));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

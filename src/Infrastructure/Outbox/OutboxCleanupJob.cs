@@ -5,7 +5,10 @@ using Quartz;
 
 namespace Purchases.Infrastructure.Outbox;
 
-/// <summary>Deletes submitted entries past the retention, in small batches; failed entries are kept for operators.</summary>
+/// <summary>
+/// Deletes submitted entries past the retention, in small batches, once their purchase is final; failed entries are
+/// kept for operators.
+/// </summary>
 [DisallowConcurrentExecution]
 public sealed class OutboxCleanupJob(NpgsqlDataSource dataSource, IClock clock, IOptions<OutboxOptions> options,
     ILogger<OutboxCleanupJob> logger) : IJob
@@ -22,7 +25,9 @@ public sealed class OutboxCleanupJob(NpgsqlDataSource dataSource, IClock clock, 
         {
             await using var command = dataSource.CreateCommand("""
                 DELETE FROM outbox_entries WHERE id IN (
-                    SELECT id FROM outbox_entries WHERE state = 'submitted' AND submitted_at < $1
+                    SELECT id FROM outbox_entries e WHERE state = 'submitted' AND submitted_at < $1
+                      -- kept while the purchase is not final: the reconciler follows its workflow through it
+                      AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.id = e.purchase_id AND p.status IN ('pending', 'in_progress'))
                     LIMIT 1000 FOR UPDATE SKIP LOCKED)
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = cutoff });

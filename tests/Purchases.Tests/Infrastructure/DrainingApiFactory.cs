@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Tests.Infrastructure;
 
@@ -34,9 +35,15 @@ public class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // No polling: runs come from nudges and from the tests' own DrainAsync, so a test that moves the clock
         // never races a background run whose lease the clock jump would expire.
         builder.UseSetting("Outbox:PollInterval", "01:00:00");
+        // The same for the reconciler: tests run it with ReconcileAsync.
+        builder.UseSetting("Reconcile:Enabled", "false");
         foreach (var (key, value) in ExtraSettings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s => s.AddSingleton<IClock>(Clock));
     }
+
+    public WorkflowReconciler NewReconciler() => ActivatorUtilities.CreateInstance<WorkflowReconciler>(Services);
+
+    public Task<int> ReconcileAsync() => Services.GetRequiredService<WorkflowReconciler>().ReconcileAsync(CancellationToken.None);
 
     public OutboxDrainer NewDrainer() => ActivatorUtilities.CreateInstance<OutboxDrainer>(Services);
 

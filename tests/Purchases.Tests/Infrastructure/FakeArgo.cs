@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Purchases.Tests.Infrastructure;
 
 /// <summary>
-/// An Argo server on loopback (Kestrel, dynamic port) answering create and get like Argo v4 does (design/argo.md):
-/// 409 for a name that exists, grpc-gateway JSON errors, and scriptable failures and delays.
+/// An Argo server on loopback (Kestrel, dynamic port) answering create, get and retry like Argo v4 does
+/// (design/argo.md): 409 for a name that exists, grpc-gateway JSON errors, scriptable failures and delays, and
+/// workflow phases a test moves along (Running, Failed with a message, Succeeded, deleted).
 /// Workflows are kept by name only, whatever the namespace.
 /// </summary>
 public sealed class FakeArgo : IAsyncDisposable
@@ -24,6 +25,9 @@ public sealed class FakeArgo : IAsyncDisposable
     readonly ConcurrentQueue<Script> scripts = new();
     Script.Respond? always;
     int createCalls;
+    int getCalls;
+    int retryCalls;
+    volatile object? readStatus;
 
     abstract record Script
     {
@@ -54,6 +58,7 @@ public sealed class FakeArgo : IAsyncDisposable
         var fake = new FakeArgo(builder.Build());
         fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);
         fake.app.MapGet("/api/v1/workflows/{ns}/{name}", fake.Get);
+        fake.app.MapPut("/api/v1/workflows/{ns}/{name}/retry", fake.RetryAsync);
         await fake.app.StartAsync();
         fake.BaseUrl = new Uri(fake.app.Urls.Single() + "/");
         return fake;
@@ -63,6 +68,12 @@ public sealed class FakeArgo : IAsyncDisposable
 
     /// <summary>POSTs received, scripted failures included.</summary>
     public int CreateCalls => Volatile.Read(ref createCalls);
+
+    /// <summary>GETs of one workflow received (read-backs and the reconciler's reads).</summary>
+    public int GetCalls => Volatile.Read(ref getCalls);
+
+    /// <summary>PUT …/retry received.</summary>
+    public int RetryCalls => Volatile.Read(ref retryCalls);
 
     public string? LastNamespace { get; private set; }
     public string? LastAuthorization { get; private set; }
@@ -97,6 +108,41 @@ public sealed class FakeArgo : IAsyncDisposable
     /// <summary>Every POST answers this status (JSON error body); null goes back to normal behaviour.</summary>
     public void AlwaysRespond(int? status, string? retryAfter = null) =>
         Volatile.Write(ref always, status is { } s ? new Script.Respond(s, retryAfter) : null);
+
+    /// <summary>GETs and retries answer this status (JSON error body), as an Argo that is down; null: normal again.</summary>
+    public void ReadsRespond(int? status) => readStatus = status;
+
+    /// <summary>Moves a workflow to <paramref name="phase"/>, as Argo's controller would (startedAt set once, finishedAt when final).</summary>
+    public void SetPhase(string name, string phase, string? message = null, DateTimeOffset? finishedAt = null)
+    {
+        lock (gate)
+        {
+            if (!workflows.TryGetValue(name, out var existing)) throw new InvalidOperationException($"No workflow '{name}'");
+            var workflow = JsonNode.Parse(existing.GetRawText())!.AsObject();
+            var status = workflow["status"] as JsonObject ?? new JsonObject();
+            status["phase"] = phase;
+            status["message"] = message;
+            status["startedAt"] ??= DateTimeOffset.UtcNow.AddSeconds(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
+            status["finishedAt"] = phase is "Succeeded" or "Failed" or "Error"
+                ? (finishedAt ?? DateTimeOffset.UtcNow).ToString("yyyy-MM-ddTHH:mm:ssZ")
+                : null;
+            workflow["status"] = status;
+            workflows[name] = JsonSerializer.SerializeToElement(workflow);
+        }
+    }
+
+    /// <summary>The workflow is gone (deleted by someone, or garbage-collected).</summary>
+    public void Delete(string name)
+    {
+        lock (gate) workflows.Remove(name);
+    }
+
+    public string? PhaseOf(string name)
+    {
+        lock (gate)
+            return workflows.TryGetValue(name, out var w) && w.TryGetProperty("status", out var st) &&
+                   st.TryGetProperty("phase", out var phase) ? phase.GetString() : null;
+    }
 
     /// <summary>A workflow that already exists with that purchase-id label, as if created before a crash.</summary>
     public void Seed(string name, Guid purchaseId)
@@ -144,7 +190,8 @@ public sealed class FakeArgo : IAsyncDisposable
             createdNames.Clear();
             scripts.Clear();
             always = null;
-            createCalls = 0;
+            createCalls = getCalls = retryCalls = 0;
+            readStatus = null;
             LastNamespace = LastAuthorization = LastFields = null;
         }
     }
@@ -198,13 +245,56 @@ public sealed class FakeArgo : IAsyncDisposable
 
     async Task Get(HttpContext context, string ns, string name)
     {
+        Interlocked.Increment(ref getCalls);
         Record(context, ns);
+        if (readStatus is int down)
+        {
+            await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
+            return;
+        }
         LastFields = context.Request.Query["fields"];
         JsonElement workflow;
         bool found;
         lock (gate) found = workflows.TryGetValue(name, out workflow);
         if (found) await JsonAsync(context, 200, workflow.GetRawText());
         else await ErrorAsync(context, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
+    }
+
+    // Argo's FormulateRetryWorkflow: only Failed or Error; then phase "", message cleared, startedAt now, finishedAt null.
+    async Task RetryAsync(HttpContext context, string ns, string name)
+    {
+        Interlocked.Increment(ref retryCalls);
+        Record(context, ns);
+        if (readStatus is int down)
+        {
+            await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
+            return;
+        }
+        JsonElement retried = default;
+        string? refusal = null;
+        lock (gate)
+        {
+            if (workflows.TryGetValue(name, out var existing))
+            {
+                var workflow = JsonNode.Parse(existing.GetRawText())!.AsObject();
+                var phase = (string?)workflow["status"]?["phase"] ?? "";
+                if (phase is "Failed" or "Error")
+                {
+                    workflow["status"] = new JsonObject
+                    {
+                        ["phase"] = "", ["startedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["finishedAt"] = null,
+                    };
+                    retried = JsonSerializer.SerializeToElement(workflow);
+                    workflows[name] = retried;
+                }
+                else refusal = phase == "Succeeded"
+                    ? "To retry a succeeded workflow, set the options restartSuccessful and nodeFieldSelector"
+                    : $"Cannot retry a workflow in phase {phase}";
+            }
+        }
+        if (refusal is not null) await ErrorAsync(context, 400, 3, refusal);
+        else if (retried.ValueKind == JsonValueKind.Undefined) await ErrorAsync(context, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
+        else await JsonAsync(context, 200, retried.GetRawText());
     }
 
     void Record(HttpContext context, string ns)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Purchases.Infrastructure.Persistence.Configurations;
 
@@ -13,5 +14,8 @@ internal sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         b.Property(p => p.UserName).HasColumnName("user");
         b.Property(p => p.StrategyOutput).HasColumnType("jsonb");
         b.HasIndex(p => p.UserName);
+        // The reconciler's work list: purchases that are not final, least recently checked first.
+        b.HasIndex(p => p.WorkflowCheckedAt).HasDatabaseName("ix_purchases_reconcile").HasNullSortOrder(NullSortOrder.NullsFirst)
+            .HasFilter("status IN ('pending', 'in_progress')");
     }
 }

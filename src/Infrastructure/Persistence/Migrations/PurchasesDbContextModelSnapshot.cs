@@ -298,10 +298,22 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<Instant?>("LastRetriedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_retried_at");
+
+                    b.Property<string>("LastRetriedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("last_retried_by");
+
                     b.Property<string>("RetailerId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("retailer_id");
+
+                    b.Property<int>("RetryCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("retry_count");
 
                     b.Property<int>("RowsUploaded")
                         .HasColumnType("integer")
@@ -325,11 +337,41 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user");
 
+                    b.Property<Instant?>("WorkflowChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("workflow_changed_at");
+
+                    b.Property<Instant?>("WorkflowCheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("workflow_checked_at");
+
+                    b.Property<Instant?>("WorkflowFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("workflow_finished_at");
+
+                    b.Property<string>("WorkflowMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("workflow_message");
+
+                    b.Property<string>("WorkflowPhase")
+                        .HasColumnType("text")
+                        .HasColumnName("workflow_phase");
+
+                    b.Property<Instant?>("WorkflowStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("workflow_started_at");
+
                     b.HasKey("Id")
                         .HasName("pk_purchases");
 
                     b.HasIndex("UserName")
                         .HasDatabaseName("ix_purchases_user");
+
+                    b.HasIndex("WorkflowCheckedAt")
+                        .HasDatabaseName("ix_purchases_reconcile")
+                        .HasFilter("status IN ('pending', 'in_progress')");
+
+                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("WorkflowCheckedAt"), new[] { NullSortOrder.NullsFirst });
 
                     b.ToTable("purchases", null, t =>
                         {

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.Item.Retry;
 using Purchases.Infrastructure.Argo.Generated.Models.Grpc.Gateway.Runtime;
 using Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1;
 using System.Collections.Generic;
@@ -18,6 +19,11 @@ namespace Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithNameItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The retry property</summary>
+        public global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.Item.Retry.RetryRequestBuilder Retry
+        {
+            get => new global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.Item.Retry.RetryRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.Item.WithNameItemRequestBuilder"/> and sets the default values.
         /// </summary>

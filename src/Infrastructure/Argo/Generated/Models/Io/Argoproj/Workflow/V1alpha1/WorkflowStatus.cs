@@ -14,6 +14,8 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The finishedAt property</summary>
+        public DateTimeOffset? FinishedAt { get; set; }
         /// <summary>The message property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -30,6 +32,8 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1
 #else
         public string Phase { get; set; }
 #endif
+        /// <summary>The startedAt property</summary>
+        public DateTimeOffset? StartedAt { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.WorkflowStatus"/> and sets the default values.
         /// </summary>
@@ -55,8 +59,10 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "finishedAt", n => { FinishedAt = n.GetDateTimeOffsetValue(); } },
                 { "message", n => { Message = n.GetStringValue(); } },
                 { "phase", n => { Phase = n.GetStringValue(); } },
+                { "startedAt", n => { StartedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
         /// <summary>
@@ -66,8 +72,10 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteDateTimeOffsetValue("finishedAt", FinishedAt);
             writer.WriteStringValue("message", Message);
             writer.WriteStringValue("phase", Phase);
+            writer.WriteDateTimeOffsetValue("startedAt", StartedAt);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Purchases.Infrastructure.Outbox;
+
+namespace Purchases.Infrastructure.Reconcile;
+
+/// <summary>The reconciler's instruments, in the <c>Purchases.Outbox</c> meter beside the drain's.</summary>
+public sealed class ReconcileMetrics
+{
+    readonly Counter<long> _reads;
+    readonly Counter<long> _transitions;
+    WorkflowStatisticsSnapshot _last = WorkflowStatisticsSnapshot.Empty;
+
+    public ReconcileMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(OutboxMetrics.MeterName);
+        _reads = meter.CreateCounter<long>("purchases.reconcile.reads", description: "Workflow reads from Argo by result");
+        _transitions = meter.CreateCounter<long>("purchases.reconcile.transitions",
+            description: "Purchases failed by the reconciler, by reason (failed, error, deleted, no_report)");
+        meter.CreateObservableGauge("purchases.workflows", () => _last.ByPhase.Select(p =>
+                new Measurement<long>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
+            description: "Workflows of purchases that are not final, by the phase last read, as of the last readiness check");
+        meter.CreateObservableGauge("purchases.workflows.stuck", () => _last.Stuck,
+            description: "Purchases that are not final and showed no progress for Reconcile:StuckAfter");
+        meter.CreateObservableGauge("purchases.reconcile.lag", () => _last.LagSeconds, "s",
+            "How long ago the least recently read workflow of a purchase that is not final was read");
+    }
+
+    public void Read(int found, int notFound, int failed)
+    {
+        if (found > 0) _reads.Add(found, new KeyValuePair<string, object?>("result", "found"));
+        if (notFound > 0) _reads.Add(notFound, new KeyValuePair<string, object?>("result", "not_found"));
+        if (failed > 0) _reads.Add(failed, new KeyValuePair<string, object?>("result", "failed"));
+    }
+
+    public void Transitioned(string reason) => _transitions.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Observe(WorkflowStatisticsSnapshot snapshot) => _last = snapshot;
+}

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Persistence;
+
+namespace Purchases.Infrastructure.Reconcile;
+
+/// <summary>
+/// Follows every workflow Argo accepted until its purchase is final: claims due purchases (not final, entry
+/// submitted, not read for <see cref="ReconcileOptions.Interval"/>) by stamping <c>workflow_checked_at</c>, reads each
+/// workflow's phase outside any transaction, records it, and fails the purchase when the workflow failed, was
+/// deleted, or succeeded without reporting back. Every transition is guarded in SQL by the purchase still not being
+/// final, so a report-back (update-purchase) always wins, whichever commits first.
+/// </summary>
+public sealed class WorkflowReconciler(
+    NpgsqlDataSource dataSource,
+    IArgoWorkflows argo,
+    IOptions<ArgoOptions> argoOptions,
+    IOptions<ReconcileOptions> options,
+    IClock clock,
+    ReconcileMetrics metrics,
+    ILogger<WorkflowReconciler> logger)
+{
+    public const string DeletedError = "workflow was deleted";
+    public const string NoReportError = "workflow finished without reporting results";
+
+    sealed record Claimed(Guid PurchaseId, string WorkflowName, Instant? LastRetriedAt);
+
+    sealed record Reading(Claimed Purchase, WorkflowReading.Found Found);
+
+    sealed record Transition(Guid PurchaseId, string Error, string Reason);
+
+    /// <summary>Reconciles until nothing is due or the run budget is spent; returns the purchases read.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken ct)
+    {
+        if (!argoOptions.Value.IsConfigured) return 0;
+        var budget = Stopwatch.StartNew();
+        var read = 0;
+        while (!ct.IsCancellationRequested && budget.Elapsed < options.Value.RunBudget)
+        {
+            var batch = await ClaimAsync(ct);
+            if (batch.Count == 0) break;
+            read += batch.Count;
+            await ReconcileBatchAsync(batch, ct);
+        }
+        return read;
+    }
+
+    async Task ReconcileBatchAsync(IReadOnlyList<Claimed> batch, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var readings = new ConcurrentQueue<Reading>();
+        var deleted = new ConcurrentQueue<Claimed>();
+        var unreadable = 0;
+        await Parallel.ForEachAsync(batch,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (purchase, token) =>
+            {
+                switch (await argo.ReadAsync(purchase.WorkflowName, token))
+                {
+                    case WorkflowReading.Found found: readings.Enqueue(new Reading(purchase, found)); break;
+                    case WorkflowReading.NotFound: deleted.Enqueue(purchase); break;
+                    default: Interlocked.Increment(ref unreadable); break;
+                }
+            });
+        metrics.Read(readings.Count, deleted.Count, unreadable);
+
+        var transitions = readings.Select(r => TransitionFor(r, now)).OfType<Transition>()
+            .Concat(deleted.Select(d => new Transition(d.PurchaseId, DeletedError, "deleted"))).ToList();
+        await WriteAsync(readings.ToList(), deleted.ToList(), transitions, now, ct);
+        if (unreadable > 0)
+            logger.LogWarning("Could not read {Count} of {Total} workflows from Argo; they are read again in {Interval}",
+                unreadable, batch.Count, options.Value.Interval);
+    }
+
+    Transition? TransitionFor(Reading reading, Instant now)
+    {
+        var (purchase, found) = (reading.Purchase, reading.Found);
+        var finished = found.FinishedAt is { } f ? Instant.FromDateTimeOffset(f) : (Instant?)null;
+        switch (found.Phase)
+        {
+            // A Failed reading from before the last retry is the old run's (the retry resets finishedAt).
+            case WorkflowPhase.Failed or WorkflowPhase.Error
+                when purchase.LastRetriedAt is not { } retried || finished is null || finished > retried:
+                var message = string.IsNullOrWhiteSpace(found.Message) ? "no message from Argo" : found.Message.Trim();
+                return new Transition(purchase.PurchaseId, $"Argo workflow {found.Phase}: {message}", found.Phase.ToLowerInvariant());
+            case WorkflowPhase.Succeeded when finished is { } done && done + Duration.FromTimeSpan(options.Value.ReportGrace) <= now:
+                return new Transition(purchase.PurchaseId, NoReportError, "no_report");
+            default:
+                return null;
+        }
+    }
+
+    async Task<IReadOnlyList<Claimed>> ClaimAsync(CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        await using var command = dataSource.CreateCommand("""
+            WITH due AS (
+                SELECT p.id FROM purchases p
+                WHERE p.status IN ('pending', 'in_progress')
+                  AND (p.workflow_checked_at IS NULL OR p.workflow_checked_at <= $1)
+                  AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.state = 'submitted')
+                ORDER BY p.workflow_checked_at NULLS FIRST
+                LIMIT $2
+                FOR UPDATE OF p SKIP LOCKED)
+            UPDATE purchases p SET workflow_checked_at = $3 FROM due, outbox_entries o
+            WHERE p.id = due.id AND o.purchase_id = p.id
+            RETURNING p.id, o.workflow_name, p.last_retried_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = now - Duration.FromTimeSpan(options.Value.Interval) });
+        command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        var claimed = new List<Claimed>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<Instant>(2)));
+        return claimed;
+    }
+
+    async Task WriteAsync(IReadOnlyList<Reading> readings, IReadOnlyList<Claimed> deleted, IReadOnlyList<Transition> transitions,
+        Instant now, CancellationToken ct)
+    {
+        if (readings.Count + deleted.Count == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        var phases = readings.Select(r => (r.Purchase.PurchaseId, r.Found.Phase, r.Found.Message, r.Found.StartedAt, r.Found.FinishedAt))
+            .Concat(deleted.Select(d => (d.PurchaseId, WorkflowPhase.Deleted, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null)))
+            .ToList();
+        await using (var record = new NpgsqlCommand("""
+            UPDATE purchases p SET
+                workflow_changed_at = CASE WHEN p.workflow_phase IS DISTINCT FROM r.phase THEN $6 ELSE p.workflow_changed_at END,
+                workflow_phase = r.phase, workflow_message = r.message,
+                workflow_started_at = r.started_at, workflow_finished_at = r.finished_at
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+                AS r(id, phase, message, started_at, finished_at)
+            WHERE p.id = r.id
+            """, connection, transaction))
+        {
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.PurchaseId).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item2).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item3).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item4)).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item5)).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = now });
+            await record.ExecuteNonQueryAsync(ct);
+        }
+
+        var failed = new HashSet<Guid>();
+        if (transitions.Count > 0)
+        {
+            await using var fail = new NpgsqlCommand("""
+                UPDATE purchases p SET status = 'failed', error = r.error, updated_at = $3
+                FROM unnest($1::uuid[], $2::text[]) AS r(id, error)
+                WHERE p.id = r.id AND p.status IN ('pending', 'in_progress')
+                RETURNING p.id
+                """, connection, transaction);
+            fail.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.PurchaseId).ToArray() });
+            fail.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Error).ToArray() });
+            fail.Parameters.Add(new NpgsqlParameter { Value = now });
+            await using var reader = await fail.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) failed.Add(reader.GetGuid(0));
+        }
+
+        // A deleted workflow's entry becomes failed, so that a replay (or a retry) re-creates it through the outbox.
+        var gone = deleted.Select(d => d.PurchaseId).Where(failed.Contains).ToArray();
+        if (gone.Length > 0)
+        {
+            await using var entries = new NpgsqlCommand("""
+                UPDATE outbox_entries SET state = 'failed', last_error = $2, failed_at = $3, updated_at = $3,
+                                          locked_until = NULL, locked_by = NULL
+                WHERE purchase_id = ANY($1) AND state = 'submitted'
+                """, connection, transaction);
+            entries.Parameters.Add(new NpgsqlParameter { Value = gone });
+            entries.Parameters.Add(new NpgsqlParameter { Value = $"{DeletedError} (Argo answered 404 while the purchase was not final)" });
+            entries.Parameters.Add(new NpgsqlParameter { Value = now });
+            await entries.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+
+        foreach (var transition in transitions.Where(t => failed.Contains(t.PurchaseId)))
+        {
+            metrics.Transitioned(transition.Reason);
+            logger.LogInformation("Purchase {PurchaseId} failed by the reconciler: {Error}", transition.PurchaseId, transition.Error);
+        }
+    }
+
+    static Instant? Timestamp(DateTimeOffset? value) => value is { } v ? Instant.FromDateTimeOffset(v) : null;
+}

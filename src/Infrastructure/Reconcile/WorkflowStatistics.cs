@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+
+namespace Purchases.Infrastructure.Reconcile;
+
+public sealed record WorkflowStatisticsSnapshot(IReadOnlyDictionary<string, long> ByPhase, long Stuck, double LagSeconds)
+{
+    public static readonly WorkflowStatisticsSnapshot Empty = new(new Dictionary<string, long>(), 0, 0);
+}
+
+/// <summary>Workflows of the purchases that are not final: by phase, how many are stuck, the reconciler's lag.</summary>
+public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock, IOptions<ReconcileOptions> options,
+    ReconcileMetrics metrics)
+{
+    /// <summary>Not final, its workflow accepted by Argo, and no progress (phase change or update) since <c>$1</c>.</summary>
+    public const string StuckCondition = """
+        p.status IN ('pending', 'in_progress')
+        AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.state = 'submitted')
+        AND greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at)) < $1
+        """;
+
+    public async Task<WorkflowStatisticsSnapshot> ReadAsync(CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        await using var command = dataSource.CreateCommand($"""
+            SELECT coalesce(p.workflow_phase, 'unread') AS phase, count(*),
+                   count(*) FILTER (WHERE {StuckCondition}),
+                   min(p.workflow_checked_at)
+            FROM purchases p
+            WHERE p.status IN ('pending', 'in_progress')
+            GROUP BY 1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = now - Duration.FromTimeSpan(options.Value.StuckAfter) });
+        var byPhase = new Dictionary<string, long>();
+        long stuck = 0;
+        Instant? oldest = null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            byPhase[reader.GetString(0) is { Length: > 0 } phase ? phase : "Unknown"] = reader.GetInt64(1);
+            stuck += reader.GetInt64(2);
+            if (!reader.IsDBNull(3) && (oldest is null || reader.GetFieldValue<Instant>(3) < oldest))
+                oldest = reader.GetFieldValue<Instant>(3);
+        }
+        var snapshot = new WorkflowStatisticsSnapshot(byPhase, stuck,
+            oldest is { } o ? Math.Max(0, Math.Round((now - o).TotalSeconds, 3)) : 0);
+        metrics.Observe(snapshot);
+        return snapshot;
+    }
+}

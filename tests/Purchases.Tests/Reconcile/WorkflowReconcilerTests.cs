@@ -1,0 +1,251 @@
+using System.Net;
+using System.Text.Json;
+using Purchases.Tests.Infrastructure;
+
+namespace Purchases.Tests.Reconcile;
+
+/// <summary>
+/// The reconciler against the fake Argo and the real database: each phase mapping, report-back winning in both
+/// orders, deleted workflows, two instances on one database, and Argo down. Purchases are submitted and drained
+/// through the API; the reconciler runs when the test says so (its background job is off in this factory).
+/// </summary>
+public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory service)
+    : ApiTest(api), IClassFixture<DrainingApiFactory>
+{
+    const string Completed = """{"outputs": {"idmodel": 7}, "status": "completed", "error": ""}""";
+    string _customer = "";
+    string _worker = "";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        service.Argo.Reset();
+        _customer = await Api.AddCustomerAsync("trebolenergia");
+        _worker = await Api.IssueTokenAsync("worker", "argo");
+    }
+
+    async Task<(Guid Id, string Workflow)> SubmittedAsync()
+    {
+        var id = await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia");
+        await AllSubmittedAsync();
+        return (id, $"purchase-{id}");
+    }
+
+    /// <summary>Drains until every entry is submitted (the submit's nudge may already be draining in the background).</summary>
+    async Task AllSubmittedAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await service.DrainAsync();
+            if (await Api.ScalarAsync<long>("SELECT count(*) FROM outbox_entries WHERE state <> 'submitted'") == 0) return;
+            await Task.Delay(25, Ct);
+        }
+        Assert.Fail("entries did not reach Argo");
+    }
+
+    async Task<JsonElement> GetAsync(Guid id)
+    {
+        var response = await Api.ClientFor(_customer).GetPurchaseAsync("trebolenergia", id);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await BodyOf(response);
+    }
+
+    Task<string> PurchaseAsync(Guid id) => Api.ScalarAsync<string>(
+        "SELECT concat_ws('|', status, coalesce(error, '-'), coalesce(workflow_phase, '-')) FROM purchases WHERE id = $1", id);
+
+    /// <summary>Makes every purchase due again, as if <c>Reconcile:Interval</c> had passed.</summary>
+    async Task ReconcileAgainAsync()
+    {
+        await Api.ScalarAsync<long>("WITH u AS (UPDATE purchases SET workflow_checked_at = NULL RETURNING 1) SELECT count(*) FROM u");
+        await service.ReconcileAsync();
+    }
+
+    [Fact]
+    public async Task A_running_workflow_is_recorded_and_nothing_else()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+
+        Assert.Equal(1, await service.ReconcileAsync());
+
+        Assert.Equal("pending|-|Running", await PurchaseAsync(id));
+        var view = (await GetAsync(id)).GetProperty("workflow");
+        Assert.Equal("Running", view.GetProperty("phase").GetString());
+        Assert.NotEqual(JsonValueKind.Null, view.GetProperty("started_at").ValueKind);
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("finished_at").ValueKind);
+        Assert.Equal("submitted", view.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, (await GetAsync(id)).GetProperty("error").ValueKind);
+        Assert.Contains("status.phase", service.Argo.LastFields);
+    }
+
+    [Fact]
+    public async Task A_workflow_read_once_is_not_read_again_before_the_interval()
+    {
+        var (_, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+
+        await service.ReconcileAsync();
+        var reads = service.Argo.GetCalls;
+        Assert.Equal(0, await service.ReconcileAsync());
+
+        Assert.Equal(reads, service.Argo.GetCalls);
+    }
+
+    [Theory]
+    [InlineData("Failed", "child 'purchase-x-1' failed", "Argo workflow Failed: child 'purchase-x-1' failed")]
+    [InlineData("Error", "failed to resolve artifact repository", "Argo workflow Error: failed to resolve artifact repository")]
+    public async Task A_failed_workflow_fails_its_purchase_with_argos_message(string phase, string message, string error)
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, phase, message);
+
+        await service.ReconcileAsync();
+
+        Assert.Equal($"failed|{error}|{phase}", await PurchaseAsync(id));
+        var got = await GetAsync(id);
+        Assert.Equal("failed", got.GetProperty("status").GetString());
+        Assert.Equal(error, got.GetProperty("error").GetString());
+        Assert.Equal(message, got.GetProperty("workflow").GetProperty("message").GetString());
+        Assert.NotEqual(JsonValueKind.Null, got.GetProperty("workflow").GetProperty("finished_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_failed_purchase_is_not_read_again()
+    {
+        var (_, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Failed", "boom");
+        await service.ReconcileAsync();
+        var reads = service.Argo.GetCalls;
+
+        await ReconcileAgainAsync();
+
+        Assert.Equal(reads, service.Argo.GetCalls);
+    }
+
+    [Fact]
+    public async Task A_succeeded_workflow_within_the_grace_period_waits_for_its_report()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Succeeded", finishedAt: DateTimeOffset.UtcNow);
+
+        await service.ReconcileAsync();
+
+        Assert.Equal("pending|-|Succeeded", await PurchaseAsync(id));
+    }
+
+    [Fact]
+    public async Task A_succeeded_workflow_that_never_reported_back_fails_its_purchase_after_the_grace_period()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Succeeded", finishedAt: DateTimeOffset.UtcNow.AddMinutes(-6));
+
+        await service.ReconcileAsync();
+
+        Assert.Equal("failed|workflow finished without reporting results|Succeeded", await PurchaseAsync(id));
+    }
+
+    [Fact]
+    public async Task A_report_back_before_the_reconciler_wins_and_the_purchase_is_not_read_again()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Api.ClientFor(_worker).UpdateAsync("trebolenergia", id, Completed)).StatusCode);
+        service.Argo.SetPhase(workflow, "Failed", "a late failure after the report");
+
+        await ReconcileAgainAsync();
+
+        Assert.Equal("completed||-", await PurchaseAsync(id));
+        Assert.Equal(0, service.Argo.GetCalls);
+    }
+
+    [Fact]
+    public async Task A_late_report_back_after_the_reconciler_failed_the_purchase_is_accepted()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Failed", "pod deleted");
+        await service.ReconcileAsync();
+        Assert.StartsWith("failed|", await PurchaseAsync(id));
+
+        var update = await Api.ClientFor(_worker).UpdateAsync("trebolenergia", id, Completed);
+
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        Assert.Equal("completed||Failed", await PurchaseAsync(id));
+        Assert.Equal("completed", (await GetAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_deleted_workflow_fails_its_purchase_and_makes_its_entry_replayable_once()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.Delete(workflow);
+
+        await service.ReconcileAsync();
+
+        Assert.Equal("failed|workflow was deleted|Deleted", await PurchaseAsync(id));
+        Assert.StartsWith("failed|workflow was deleted", await Api.ScalarAsync<string>(
+            "SELECT state || '|' || last_error FROM outbox_entries WHERE purchase_id = $1", id));
+
+        var operatorToken = await Api.IssueTokenAsync("operator", "alice");
+        var entryId = await Api.ScalarAsync<Guid>("SELECT id FROM outbox_entries WHERE purchase_id = $1", id);
+        var replay = await Api.ClientFor(operatorToken).PostAsync($"/api/v0/admin/outbox/{entryId}/replay", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        await service.DrainAsync();
+
+        Assert.Equal([workflow, workflow], service.Argo.CreatedNames);
+        Assert.True(service.Argo.Workflows.ContainsKey(workflow));
+        Assert.Equal("submitted", await Api.ScalarAsync<string>("SELECT state FROM outbox_entries WHERE purchase_id = $1", id));
+    }
+
+    [Fact]
+    public async Task Argo_down_changes_nothing_and_the_api_keeps_answering_then_the_next_run_catches_up()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Failed", "OOMKilled (exit code 137)");
+        service.Argo.ReadsRespond(503);
+
+        await service.ReconcileAsync();
+
+        Assert.Equal("pending|-|-", await PurchaseAsync(id));
+        Assert.Equal("pending", (await GetAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Api.CreateClient().GetAsync("/readyz", Ct)).StatusCode);
+
+        service.Argo.ReadsRespond(null);
+        await ReconcileAgainAsync();
+
+        Assert.Equal("failed|Argo workflow Failed: OOMKilled (exit code 137)|Failed", await PurchaseAsync(id));
+    }
+
+    [Fact]
+    public async Task Two_instances_reconciling_one_database_read_each_workflow_once_and_fail_each_purchase_once()
+    {
+        var submitted = new List<(Guid Id, string Workflow)>();
+        for (var i = 0; i < 120; i++)
+            submitted.Add((await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia"), ""));
+        await AllSubmittedAsync();
+        foreach (var (id, _) in submitted) service.Argo.SetPhase($"purchase-{id}", "Failed", "boom");
+        var readsBefore = service.Argo.GetCalls;
+
+        var counts = await Task.WhenAll(service.NewReconciler().ReconcileAsync(Ct), service.NewReconciler().ReconcileAsync(Ct));
+
+        Assert.Equal(120, counts.Sum());
+        Assert.Equal(120, service.Argo.GetCalls - readsBefore);
+        Assert.Equal(120L, await Api.ScalarAsync<long>(
+            "SELECT count(*) FROM purchases WHERE status = 'failed' AND error = 'Argo workflow Failed: boom'"));
+    }
+
+    [Fact]
+    public async Task Readiness_reports_stuck_workflows()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+        await service.ReconcileAsync();
+        await Api.ScalarAsync<long>("""
+            WITH u AS (UPDATE purchases SET updated_at = now() - interval '2 hours', created_at = now() - interval '2 hours',
+                       workflow_changed_at = now() - interval '2 hours' RETURNING 1) SELECT count(*) FROM u
+            """);
+
+        var ready = await BodyOf(await Api.CreateClient().GetAsync("/readyz", Ct));
+
+        Assert.Equal(1, ready.GetProperty("workflows").GetProperty("stuck").GetInt32());
+        Assert.Equal("pending|-|Running", await PurchaseAsync(id));
+    }
+}
