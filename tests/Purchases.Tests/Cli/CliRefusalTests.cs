@@ -48,7 +48,7 @@ public sealed class CliRefusalTests
         foreach (var command in new[]
                  {
                      "migrate", "customers add <user>", "tokens issue <user-or-name>", "tokens revoke <token>",
-                     "outbox list", "outbox stats", "outbox replay <id>",
+                     "outbox list", "outbox stats", "outbox replay <id>", "workflows retry <purchase-id>",
                  })
             Assert.Matches($@"(?m)^\s+{System.Text.RegularExpressions.Regex.Escape(command)}\s{{2,}}\S", result.Stdout);
         Assert.Equal("", result.Stderr);

@@ -136,10 +136,16 @@ public sealed class KubernetesManifestTests
             && DeployFiles.Items(d, "subjects").Any(s => (string?)s["name"] == account && (string?)s["namespace"] == (string?)Deployment["metadata"]!["namespace"]));
         var role = DeployFiles.Resource(all, "Role", (string)binding["roleRef"]!["name"]!);
         Assert.Equal(ArgoNamespace, (string?)role["metadata"]!["namespace"]);
-        var rule = Assert.Single(DeployFiles.Items(role, "rules"));
-        Assert.Equal(["argoproj.io"], rule["apiGroups"]!.AsArray().Select(g => (string)g!));
-        Assert.Equal(["workflows"], rule["resources"]!.AsArray().Select(g => (string)g!));
-        Assert.Equal(["create", "get"], rule["verbs"]!.AsArray().Select(g => (string)g!).Order());
+        var rules = DeployFiles.Items(role, "rules").ToList();
+        Assert.Equal(2, rules.Count);
+        var (workflows, pods) = (rules[0], rules[1]);
+        Assert.Equal(["argoproj.io"], workflows["apiGroups"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(["workflows"], workflows["resources"]!.AsArray().Select(g => (string)g!));
+        // create: the outbox; get: its read-back and the reconciler; update: the operators' retry.
+        Assert.Equal(["create", "get", "update"], workflows["verbs"]!.AsArray().Select(g => (string)g!).Order());
+        Assert.Equal([""], pods["apiGroups"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(["pods"], pods["resources"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(["delete"], pods["verbs"]!.AsArray().Select(g => (string)g!));
     }
 
     [Fact]

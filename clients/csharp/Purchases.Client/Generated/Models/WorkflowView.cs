@@ -14,6 +14,8 @@ namespace Purchases.Client.Models
     {
         /// <summary>The attempts property</summary>
         public int? Attempts { get; set; }
+        /// <summary>The finished_at property</summary>
+        public DateTimeOffset? FinishedAt { get; set; }
         /// <summary>The last_error property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -21,6 +23,14 @@ namespace Purchases.Client.Models
 #nullable restore
 #else
         public string LastError { get; set; }
+#endif
+        /// <summary>The message property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Message { get; set; }
+#nullable restore
+#else
+        public string Message { get; set; }
 #endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -30,6 +40,16 @@ namespace Purchases.Client.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The phase property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Phase { get; set; }
+#nullable restore
+#else
+        public string Phase { get; set; }
+#endif
+        /// <summary>The started_at property</summary>
+        public DateTimeOffset? StartedAt { get; set; }
         /// <summary>The state property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -59,8 +79,12 @@ namespace Purchases.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "attempts", n => { Attempts = n.GetIntValue(); } },
+                { "finished_at", n => { FinishedAt = n.GetDateTimeOffsetValue(); } },
                 { "last_error", n => { LastError = n.GetStringValue(); } },
+                { "message", n => { Message = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "phase", n => { Phase = n.GetStringValue(); } },
+                { "started_at", n => { StartedAt = n.GetDateTimeOffsetValue(); } },
                 { "state", n => { State = n.GetStringValue(); } },
                 { "submitted_at", n => { SubmittedAt = n.GetDateTimeOffsetValue(); } },
             };
@@ -73,8 +97,12 @@ namespace Purchases.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("attempts", Attempts);
+            writer.WriteDateTimeOffsetValue("finished_at", FinishedAt);
             writer.WriteStringValue("last_error", LastError);
+            writer.WriteStringValue("message", Message);
             writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("phase", Phase);
+            writer.WriteDateTimeOffsetValue("started_at", StartedAt);
             writer.WriteStringValue("state", State);
             writer.WriteDateTimeOffsetValue("submitted_at", SubmittedAt);
         }

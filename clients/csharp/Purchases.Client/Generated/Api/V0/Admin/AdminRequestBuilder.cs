@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Purchases.Client.Api.V0.Admin.Outbox;
+using Purchases.Client.Api.V0.Admin.Workflows;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -19,6 +20,11 @@ namespace Purchases.Client.Api.V0.Admin
         public global::Purchases.Client.Api.V0.Admin.Outbox.OutboxRequestBuilder Outbox
         {
             get => new global::Purchases.Client.Api.V0.Admin.Outbox.OutboxRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The workflows property</summary>
+        public global::Purchases.Client.Api.V0.Admin.Workflows.WorkflowsRequestBuilder Workflows
+        {
+            get => new global::Purchases.Client.Api.V0.Admin.Workflows.WorkflowsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Purchases.Client.Api.V0.Admin.AdminRequestBuilder"/> and sets the default values.

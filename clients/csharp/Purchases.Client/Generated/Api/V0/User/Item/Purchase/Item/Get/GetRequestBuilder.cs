@@ -34,7 +34,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Get
         {
         }
         /// <summary>
-        /// `strategy_output` and `error` are null until the workflow reports back. With `idmodel`, `strategy_output` is the output object itself when its own `idmodel` matches, else the first object with that `idmodel` in any of its array-valued properties, else null (numbers and strings compare by their text). `workflow` tells where the Argo submission stands.
+        /// `strategy_output` and `error` are null until the workflow reports back. With `idmodel`, `strategy_output` is the output object itself when its own `idmodel` matches, else the first object with that `idmodel` in any of its array-valued properties, else null (numbers and strings compare by their text). `workflow` tells where the Argo submission stands (`state`, `attempts`, `submitted_at`, `last_error` of its outbox entry) and what the workflow is doing: `phase` is Argo&apos;s `status.phase` as last read by the reconciler (`&quot;&quot;`, `Pending`, `Running`, `Succeeded`, `Failed`, `Error`, or `Deleted` when Argo no longer has it; null before the first read), with Argo&apos;s `message`, `started_at` and `finished_at`.
         /// </summary>
         /// <returns>A <see cref="global::Purchases.Client.Models.GetPurchaseResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Get
             return await RequestAdapter.SendAsync<global::Purchases.Client.Models.GetPurchaseResponse>(requestInfo, global::Purchases.Client.Models.GetPurchaseResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `strategy_output` and `error` are null until the workflow reports back. With `idmodel`, `strategy_output` is the output object itself when its own `idmodel` matches, else the first object with that `idmodel` in any of its array-valued properties, else null (numbers and strings compare by their text). `workflow` tells where the Argo submission stands.
+        /// `strategy_output` and `error` are null until the workflow reports back. With `idmodel`, `strategy_output` is the output object itself when its own `idmodel` matches, else the first object with that `idmodel` in any of its array-valued properties, else null (numbers and strings compare by their text). `workflow` tells where the Argo submission stands (`state`, `attempts`, `submitted_at`, `last_error` of its outbox entry) and what the workflow is doing: `phase` is Argo&apos;s `status.phase` as last read by the reconciler (`&quot;&quot;`, `Pending`, `Running`, `Succeeded`, `Failed`, `Error`, or `Deleted` when Argo no longer has it; null before the first read), with Argo&apos;s `message`, `started_at` and `finished_at`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -95,7 +95,7 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item.Get
             return new global::Purchases.Client.Api.V0.User.Item.Purchase.Item.Get.GetRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// `strategy_output` and `error` are null until the workflow reports back. With `idmodel`, `strategy_output` is the output object itself when its own `idmodel` matches, else the first object with that `idmodel` in any of its array-valued properties, else null (numbers and strings compare by their text). `workflow` tells where the Argo submission stands.
+        /// `strategy_output` and `error` are null until the workflow reports back. With `idmodel`, `strategy_output` is the output object itself when its own `idmodel` matches, else the first object with that `idmodel` in any of its array-valued properties, else null (numbers and strings compare by their text). `workflow` tells where the Argo submission stands (`state`, `attempts`, `submitted_at`, `last_error` of its outbox entry) and what the workflow is doing: `phase` is Argo&apos;s `status.phase` as last read by the reconciler (`&quot;&quot;`, `Pending`, `Running`, `Succeeded`, `Failed`, `Error`, or `Deleted` when Argo no longer has it; null before the first read), with Argo&apos;s `message`, `started_at` and `finished_at`.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class GetRequestBuilderGetQueryParameters 
