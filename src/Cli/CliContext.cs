@@ -1,4 +1,6 @@
 using System.CommandLine;
+using NodaTime;
+using NodaTime.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -44,4 +46,14 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
             return 1;
         }
     };
+
+    /// <summary>A request the slice's validator refuses: its first message is the command's one line.</summary>
+    public static void Validate(FluentValidation.Results.ValidationResult result)
+    {
+        if (!result.IsValid) throw new CliFailure(result.Errors[0].ErrorMessage);
+    }
+
+    public static string Format(Instant? instant) => instant is { } i ? InstantPattern.General.Format(i) : "-";
+
+    public static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 }

@@ -67,7 +67,7 @@ public static class OutboxCommands
         {
             var request = filters.Read(parsed, new ListOutboxEntriesRequest
                 { Limit = parsed.GetValue(limit), Cursor = parsed.GetValue(cursor) });
-            Validate(new ListOutboxEntriesValidator().Validate(request));
+            CliContext.Validate(new ListOutboxEntriesValidator().Validate(request));
             var page = await ListOutboxEntriesQuery.RunAsync(services.GetRequiredService<NpgsqlDataSource>(), request, ct);
             return parsed.GetValue(json) ? JsonSerializer.Serialize(page, cli.Json) : Table(page);
         }));
@@ -84,7 +84,7 @@ public static class OutboxCommands
             return parsed.GetValue(json)
                 ? JsonSerializer.Serialize(s, cli.Json)
                 : $"pending    {s.Pending}\nsubmitted  {s.Submitted}\nfailed     {s.Failed}\n" +
-                  $"oldest pending age  {s.OldestPendingAgeSeconds:0.###} s\nlast submitted at   {Format(s.LastSubmittedAt)}";
+                  $"oldest pending age  {s.OldestPendingAgeSeconds:0.###} s\nlast submitted at   {CliContext.Format(s.LastSubmittedAt)}";
         }));
         return stats;
     }
@@ -111,7 +111,7 @@ public static class OutboxCommands
             {
                 var request = filters.Read(parsed, new ReplayOutboxEntriesRequest { DryRun = parsed.GetValue(dryRun) ? "true" : null });
                 request.State ??= OutboxState.Failed;
-                Validate(new ReplayOutboxEntriesValidator().Validate(request));
+                CliContext.Validate(new ReplayOutboxEntriesValidator().Validate(request));
                 var result = await ReplayOutboxEntriesCommand.RunAsync(dataSource, request, ReplayedBy, now, ct);
                 if (result.Replayed > 0) await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);
                 return parsed.GetValue(json) ? JsonSerializer.Serialize(result, cli.Json)
@@ -147,23 +147,15 @@ public static class OutboxCommands
         return replay;
     }
 
-    static void Validate(FluentValidation.Results.ValidationResult result)
-    {
-        if (!result.IsValid) throw new CliFailure(result.Errors[0].ErrorMessage);
-    }
-
     static string Table(ListOutboxEntriesResponse page)
     {
         var text = new StringBuilder();
         text.AppendLine($"{"ID",-36}  {"STATE",-9}  {"ATT",3}  {"USER",-16}  {"RETAILER",-10}  {"CREATED",-20}  {"NEXT ATTEMPT",-20}  LAST ERROR");
         foreach (var e in page.Items)
-            text.AppendLine($"{e.Id,-36}  {e.State,-9}  {e.Attempts,3}  {Cut(e.User, 16),-16}  {Cut(e.RetailerId, 10),-10}  " +
-                            $"{Format(e.CreatedAt),-20}  {Format(e.NextAttemptAt),-20}  {Cut(e.LastError ?? "", 60)}");
+            text.AppendLine($"{e.Id,-36}  {e.State,-9}  {e.Attempts,3}  {CliContext.Cut(e.User, 16),-16}  {CliContext.Cut(e.RetailerId, 10),-10}  " +
+                            $"{CliContext.Format(e.CreatedAt),-20}  {CliContext.Format(e.NextAttemptAt),-20}  {CliContext.Cut(e.LastError ?? "", 60)}");
         text.Append(page.NextCursor is null ? $"{page.Items.Count} entries." : $"{page.Items.Count} entries; more with --cursor {page.NextCursor}");
         return text.ToString();
     }
 
-    static string Format(Instant? instant) => instant is { } i ? InstantPattern.General.Format(i) : "-";
-
-    static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 }

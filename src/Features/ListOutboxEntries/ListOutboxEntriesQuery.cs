@@ -1,3 +1,4 @@
+using Purchases.Infrastructure.Api;
 using System.Text;
 using NodaTime;
 using Npgsql;
@@ -13,7 +14,7 @@ public static class ListOutboxEntriesQuery
         await using var command = dataSource.CreateCommand();
         var where = new StringBuilder("WHERE true");
         request.ToFilter().AppendTo(where, command);
-        if (request.Cursor is not null && OutboxCursor.TryParse(request.Cursor, out var after))
+        if (request.Cursor is not null && KeysetCursor.TryParse(request.Cursor, out var after))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
             command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
@@ -45,6 +46,6 @@ public static class ListOutboxEntriesQuery
             return new ListOutboxEntriesResponse(items, null);
         items.RemoveAt(limit);
         var last = items[^1];
-        return new ListOutboxEntriesResponse(items, new OutboxCursor(last.CreatedAt, last.Id).ToString());
+        return new ListOutboxEntriesResponse(items, new KeysetCursor(last.CreatedAt, last.Id).ToString());
     }
 }

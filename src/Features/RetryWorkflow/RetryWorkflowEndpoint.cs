@@ -1,3 +1,4 @@
+using Purchases.Infrastructure.Reconcile;
 using System.Security.Claims;
 using FastEndpoints;
 using NodaTime;
@@ -22,7 +23,7 @@ public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWork
 
     public override async Task HandleAsync(RetryWorkflowRequest req, CancellationToken ct)
     {
-        var result = await RetryWorkflowCommand.RunAsync(dataSource, argo, req.PurchaseId, User.FindFirstValue(ClaimTypes.Name)!,
+        var result = await WorkflowRetry.RunAsync(dataSource, argo, req.PurchaseId, User.FindFirstValue(ClaimTypes.Name)!,
             clock.GetCurrentInstant(), req.IsDryRun, ct);
         switch (result)
         {
@@ -30,13 +31,13 @@ public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWork
                 await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status404NotFound, ApiErrors.PurchaseNotFound);
                 break;
             case RetryWorkflowResult.NotFailed:
-                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status409Conflict, RetryWorkflowCommand.NotFailedMessage);
+                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status409Conflict, WorkflowRetry.NotFailedMessage);
                 break;
             case RetryWorkflowResult.Refused refused:
-                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status409Conflict, RetryWorkflowCommand.RefusedMessage(refused.Message));
+                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status409Conflict, WorkflowRetry.RefusedMessage(refused.Message));
                 break;
             case RetryWorkflowResult.ArgoUnavailable down:
-                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status502BadGateway, RetryWorkflowCommand.ArgoUnavailableMessage(down.Error));
+                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status502BadGateway, WorkflowRetry.ArgoUnavailableMessage(down.Error));
                 break;
             default:
                 if (result is RetryWorkflowResult.Done { Action: RetryAction.Recreated }) outbox.Nudge();
@@ -57,6 +58,6 @@ public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWork
         return new RetryWorkflowResponse(id, dryRun ? "failed" : "pending",
             action == RetryAction.RetriedInPlace ? "retried_in_place" : "recreated", count, dryRun,
             dryRun ? $"Dry run: workflow {name} would be {(action == RetryAction.RetriedInPlace ? "retried in place" : "created again")}."
-                : RetryWorkflowCommand.RetriedMessage(name, action));
+                : WorkflowRetry.RetriedMessage(name, action));
     }
 }

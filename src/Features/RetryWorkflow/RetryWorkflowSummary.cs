@@ -1,3 +1,4 @@
+using Purchases.Infrastructure.Reconcile;
 using FastEndpoints;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Api.OpenApi;
@@ -21,8 +22,8 @@ public sealed class RetryWorkflowSummary : Summary<RetryWorkflowEndpoint>
         this.AccessErrors();
         this.Error(400, "A query value is not valid.", "Query parameter \"dry_run\" must be true or false.");
         this.Error(404, "No such purchase.", ApiErrors.PurchaseNotFound);
-        this.Error(409, "The purchase is not failed, or Argo refused the retry.", RetryWorkflowCommand.NotFailedMessage);
-        this.Error(502, "Argo did not answer.", RetryWorkflowCommand.ArgoUnavailableMessage("connection failed"));
+        this.Error(409, "The purchase is not failed, or Argo refused the retry.", WorkflowRetry.NotFailedMessage);
+        this.Error(502, "Argo did not answer.", WorkflowRetry.ArgoUnavailableMessage("connection failed"));
         this.Unavailable();
     }
 }

@@ -13,11 +13,14 @@ public sealed record WorkflowStatisticsSnapshot(IReadOnlyDictionary<string, long
 public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock, IOptions<ReconcileOptions> options,
     ReconcileMetrics metrics)
 {
-    /// <summary>Not final, its workflow accepted by Argo, and no progress (phase change or update) since <c>$1</c>.</summary>
-    public const string StuckCondition = """
-        p.status IN ('pending', 'in_progress')
-        AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.state = 'submitted')
-        AND greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at)) < $1
+    /// <summary>
+    /// Not final, its workflow accepted by Argo, and no progress (phase change or update) since the parameter
+    /// <c>$<paramref name="cutoff"/></c>.
+    /// </summary>
+    public static string StuckCondition(int cutoff) => $"""
+        (p.status IN ('pending', 'in_progress')
+         AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.state = 'submitted')
+         AND greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at)) < ${cutoff})
         """;
 
     public async Task<WorkflowStatisticsSnapshot> ReadAsync(CancellationToken ct)
@@ -25,7 +28,7 @@ public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock
         var now = clock.GetCurrentInstant();
         await using var command = dataSource.CreateCommand($"""
             SELECT coalesce(p.workflow_phase, 'unread') AS phase, count(*),
-                   count(*) FILTER (WHERE {StuckCondition}),
+                   count(*) FILTER (WHERE {StuckCondition(1)}),
                    min(p.workflow_checked_at)
             FROM purchases p
             WHERE p.status IN ('pending', 'in_progress')

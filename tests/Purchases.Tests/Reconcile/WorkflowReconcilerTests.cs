@@ -24,24 +24,9 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         _worker = await Api.IssueTokenAsync("worker", "argo");
     }
 
-    async Task<(Guid Id, string Workflow)> SubmittedAsync()
-    {
-        var id = await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia");
-        await AllSubmittedAsync();
-        return (id, $"purchase-{id}");
-    }
+    WorkflowScenarios Scenarios => new(Api, service, _customer);
 
-    /// <summary>Drains until every entry is submitted (the submit's nudge may already be draining in the background).</summary>
-    async Task AllSubmittedAsync()
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await service.DrainAsync();
-            if (await Api.ScalarAsync<long>("SELECT count(*) FROM outbox_entries WHERE state <> 'submitted'") == 0) return;
-            await Task.Delay(25, Ct);
-        }
-        Assert.Fail("entries did not reach Argo");
-    }
+    Task<(Guid Id, string Workflow)> SubmittedAsync() => Scenarios.SubmittedAsync();
 
     async Task<JsonElement> GetAsync(Guid id)
     {
@@ -53,12 +38,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     Task<string> PurchaseAsync(Guid id) => Api.ScalarAsync<string>(
         "SELECT concat_ws('|', status, coalesce(error, '-'), coalesce(workflow_phase, '-')) FROM purchases WHERE id = $1", id);
 
-    /// <summary>Makes every purchase due again, as if <c>Reconcile:Interval</c> had passed.</summary>
-    async Task ReconcileAgainAsync()
-    {
-        await Api.ScalarAsync<long>("WITH u AS (UPDATE purchases SET workflow_checked_at = NULL RETURNING 1) SELECT count(*) FROM u");
-        await service.ReconcileAsync();
-    }
+    Task ReconcileAgainAsync() => Scenarios.ReconcileNowAsync();
 
     [Fact]
     public async Task A_running_workflow_is_recorded_and_nothing_else()
@@ -220,7 +200,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         var submitted = new List<(Guid Id, string Workflow)>();
         for (var i = 0; i < 120; i++)
             submitted.Add((await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia"), ""));
-        await AllSubmittedAsync();
+        await Scenarios.AllSubmittedAsync();
         foreach (var (id, _) in submitted) service.Argo.SetPhase($"purchase-{id}", "Failed", "boom");
         var readsBefore = service.Argo.GetCalls;
 
@@ -235,13 +215,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     [Fact]
     public async Task Readiness_reports_stuck_workflows()
     {
-        var (id, workflow) = await SubmittedAsync();
-        service.Argo.SetPhase(workflow, "Running");
-        await service.ReconcileAsync();
-        await Api.ScalarAsync<long>("""
-            WITH u AS (UPDATE purchases SET updated_at = now() - interval '2 hours', created_at = now() - interval '2 hours',
-                       workflow_changed_at = now() - interval '2 hours' RETURNING 1) SELECT count(*) FROM u
-            """);
+        var (id, _) = await Scenarios.StuckAsync();
 
         var ready = await BodyOf(await Api.CreateClient().GetAsync("/readyz", Ct));
 

@@ -34,6 +34,17 @@ public static class ApiDocs
         summary.Params["error_contains"] = "Text that last_error contains, ignoring case.";
     }
 
+    public static void WorkflowFilterParams(this EndpointSummary summary)
+    {
+        summary.Params["condition"] = "failed (the purchase failed) or stuck (not final, no progress for Reconcile:StuckAfter); both when omitted.";
+        summary.Params["user"] = "The purchase's user.";
+        summary.Params["retailer_id"] = "The purchase's retailer.";
+        summary.Params["purchase_id"] = "One purchase (a UUID).";
+        summary.Params["created_from"] = "Purchase created at or after this instant (RFC 3339 UTC).";
+        summary.Params["created_to"] = "Purchase created before this instant (RFC 3339 UTC).";
+        summary.Params["error_contains"] = "Text that the purchase's error or the workflow's message contains, ignoring case.";
+    }
+
     public static void Unavailable(this EndpointSummary summary) =>
         summary.Error(503, "The database is unreachable; retry after `Retry-After` seconds.", ApiErrors.Unavailable);
 

@@ -18,28 +18,9 @@ public sealed class RetryWorkflowTests(ApiFactory api, DrainingApiFactory servic
         _operator = await Api.IssueTokenAsync("operator", "alice");
     }
 
-    async Task DrainAllAsync()
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await service.DrainAsync();
-            if (await Api.ScalarAsync<long>("SELECT count(*) FROM outbox_entries WHERE state <> 'submitted'") == 0) return;
-            await Task.Delay(25, Ct);
-        }
-        Assert.Fail("entries did not reach Argo");
-    }
+    WorkflowScenarios Scenarios => new(Api, service, _customer);
 
-    /// <summary>A purchase whose workflow the reconciler saw fail.</summary>
-    async Task<(Guid Id, string Workflow)> FailedAsync(Action<string>? argoState = null)
-    {
-        var id = await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia");
-        await DrainAllAsync();
-        var workflow = $"purchase-{id}";
-        (argoState ?? (w => service.Argo.SetPhase(w, "Failed", "Error (exit code 1)")))(workflow);
-        await service.ReconcileAsync();
-        Assert.StartsWith("failed|", await PurchaseAsync(id));
-        return (id, workflow);
-    }
+    Task<(Guid Id, string Workflow)> FailedAsync(Action<string>? argoState = null) => Scenarios.FailedAsync(argoState);
 
     Task<string> PurchaseAsync(Guid id) => Api.ScalarAsync<string>(
         "SELECT concat_ws('|', status, coalesce(error, '-'), retry_count, coalesce(last_retried_by, '-')) FROM purchases WHERE id = $1", id);
@@ -80,7 +61,7 @@ public sealed class RetryWorkflowTests(ApiFactory api, DrainingApiFactory servic
         var (id, workflow) = await FailedAsync(w => service.Argo.Delete(w));
 
         var response = await RetryAsync(id);
-        await DrainAllAsync();
+        await Scenarios.AllSubmittedAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("recreated", (await BodyOf(response)).GetProperty("action").GetString());

@@ -2,7 +2,7 @@ using NodaTime;
 using Npgsql;
 using Purchases.Infrastructure.Argo;
 
-namespace Purchases.Features.RetryWorkflow;
+namespace Purchases.Infrastructure.Reconcile;
 
 public enum RetryAction { RetriedInPlace, Recreated }
 
@@ -23,7 +23,7 @@ public abstract record RetryWorkflowResult
 /// workflow per purchase), or re-created through the outbox when Argo never accepted it or it was deleted. The
 /// purchase goes back to pending with the retry counted; the change is guarded by the purchase still being failed.
 /// </summary>
-public static class RetryWorkflowCommand
+public static class WorkflowRetry
 {
     public const string NotFailedMessage = "Only a failed purchase's workflow can be retried.";
 

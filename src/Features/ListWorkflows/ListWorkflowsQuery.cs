@@ -1,0 +1,60 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using Purchases.Infrastructure.Api;
+using Purchases.Infrastructure.Reconcile;
+
+namespace Purchases.Features.ListWorkflows;
+
+/// <summary>Failed or stuck purchases' workflows, newest purchase first, keyset-paginated; the admin API and the CLI run this.</summary>
+public static class ListWorkflowsQuery
+{
+    public static async Task<ListWorkflowsResponse> RunAsync(NpgsqlDataSource dataSource, IClock clock,
+        IOptions<ReconcileOptions> options, ListWorkflowsRequest request, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = new StringBuilder("WHERE true");
+        request.AppendTo(where, command, clock.GetCurrentInstant() - Duration.FromTimeSpan(options.Value.StuckAfter));
+        if (request.Cursor is not null && KeysetCursor.TryParse(request.Cursor, out var after))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
+            command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
+            where.Append($" AND (p.created_at, p.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
+        }
+        var limit = request.PageSize;
+        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        command.CommandText = $"""
+            SELECT p.id, p."user", p.retailer_id, p.status, p.error, e.workflow_name, e.state, p.workflow_phase,
+                   p.workflow_message, p.workflow_started_at, p.workflow_finished_at, p.workflow_checked_at,
+                   p.retry_count, p.last_retried_at, p.last_retried_by, p.created_at, p.updated_at
+            FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id
+            {where}
+            ORDER BY p.created_at DESC, p.id DESC
+            LIMIT ${command.Parameters.Count}
+            """;
+
+        var items = new List<WorkflowItem>(limit + 1);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var status = reader.GetString(3);
+            items.Add(new WorkflowItem(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), status,
+                status == "failed" ? WorkflowFilterParameters.Failed : WorkflowFilterParameters.Stuck,
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                Nullable(reader, 9), Nullable(reader, 10), Nullable(reader, 11), reader.GetInt32(12), Nullable(reader, 13),
+                reader.IsDBNull(14) ? null : reader.GetString(14), reader.GetFieldValue<Instant>(15),
+                reader.GetFieldValue<Instant>(16)));
+        }
+
+        if (items.Count <= limit)
+            return new ListWorkflowsResponse(items, null);
+        items.RemoveAt(limit);
+        var last = items[^1];
+        return new ListWorkflowsResponse(items, new KeysetCursor(last.CreatedAt, last.PurchaseId).ToString());
+    }
+
+    static Instant? Nullable(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<Instant>(ordinal);
+}
