@@ -388,4 +388,55 @@ public sealed class ArgoWorkflowsTests : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    [Fact]
+    public async Task Create_read_and_retry_conform_to_argos_upstream_document()
+    {
+        var client = Client();
+        var request = Request();
+        Assert.IsType<CreateOutcome.Created>(await client.CreateAsync(request, Ct));
+        argo.SetPhase(request.Name, "Failed", "boom");
+
+        Assert.IsType<WorkflowReading.Found>(await client.ReadAsync(request.Name, Ct));
+        Assert.IsType<RetryOutcome.Retried>(await client.RetryAsync(request.Name, Ct));
+        Assert.IsType<CreateOutcome.AlreadyExists>(await client.CreateAsync(request, Ct));
+
+        Assert.Empty(argo.NonConforming);
+    }
+
+    [Fact]
+    public async Task The_fake_argo_refuses_what_argos_document_does_not_have()
+    {
+        using var http = new HttpClient { BaseAddress = argo.BaseUrl };
+
+        var unknownPath = await http.GetAsync("/api/v1/workflows/argo/x/frobnicate", Ct);
+        var unknownQuery = await http.GetAsync("/api/v1/workflows/argo/x?feilds=status.phase", Ct);
+        var unknownField = await http.PostAsync("/api/v1/workflows/argo",
+            new StringContent("""{"workflow": {"metadata": {"name": "w"}, "spec": {"entrypoint": "main", "templateRef": "x"}}}""",
+                System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.All(new[] { unknownPath, unknownQuery, unknownField }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Contains(argo.NonConforming, p => p.Contains("frobnicate"));
+        Assert.Contains(argo.NonConforming, p => p.Contains("'feilds'"));
+        Assert.Contains(argo.NonConforming, p => p.Contains("body.workflow.spec.templateRef"));
+        Assert.Empty(argo.Workflows);
+    }
+
+    [Theory]
+    [InlineData("Failed", typeof(RetryOutcome.Retried))]
+    [InlineData("Running", typeof(RetryOutcome.Refused))]
+    public async Task Retry_is_argos_answer_for_the_phase(string phase, Type expected)
+    {
+        var client = Client();
+        var request = Request();
+        await client.CreateAsync(request, Ct);
+        argo.SetPhase(request.Name, phase);
+
+        var outcome = await client.RetryAsync(request.Name, Ct);
+
+        Assert.IsType(expected, outcome);
+        if (outcome is RetryOutcome.Refused refused) Assert.Equal("Cannot retry a workflow in phase Running", refused.Message);
+        Assert.IsType<RetryOutcome.NotFound>(await client.RetryAsync("purchase-gone", Ct));
+        Assert.IsType<WorkflowReading.NotFound>(await client.ReadAsync("purchase-gone", Ct));
+    }
 }

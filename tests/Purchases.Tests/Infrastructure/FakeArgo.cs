@@ -21,6 +21,7 @@ public sealed class FakeArgo : IAsyncDisposable
     readonly Lock gate = new();
     readonly Dictionary<string, JsonElement> workflows = [];
     readonly List<string> createdNames = [];
+    readonly List<string> nonConforming = [];
     readonly Dictionary<string, List<TaskCompletionSource<JsonElement>>> waiters = [];
     readonly ConcurrentQueue<Script> scripts = new();
     Script.Respond? always;
@@ -56,6 +57,7 @@ public sealed class FakeArgo : IAsyncDisposable
             }));
         builder.Logging.ClearProviders();
         var fake = new FakeArgo(builder.Build());
+        fake.app.Use(fake.ConformsAsync);
         fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);
         fake.app.MapGet("/api/v1/workflows/{ns}/{name}", fake.Get);
         fake.app.MapPut("/api/v1/workflows/{ns}/{name}/retry", fake.RetryAsync);
@@ -68,6 +70,12 @@ public sealed class FakeArgo : IAsyncDisposable
 
     /// <summary>POSTs received, scripted failures included.</summary>
     public int CreateCalls => Volatile.Read(ref createCalls);
+
+    /// <summary>Requests that did not conform to Argo's upstream document (each answered 400).</summary>
+    public IReadOnlyList<string> NonConforming
+    {
+        get { lock (gate) return [.. nonConforming]; }
+    }
 
     /// <summary>GETs of one workflow received (read-backs and the reconciler's reads).</summary>
     public int GetCalls => Volatile.Read(ref getCalls);
@@ -188,6 +196,7 @@ public sealed class FakeArgo : IAsyncDisposable
         {
             workflows.Clear();
             createdNames.Clear();
+            nonConforming.Clear();
             scripts.Clear();
             always = null;
             createCalls = getCalls = retryCalls = 0;
@@ -295,6 +304,33 @@ public sealed class FakeArgo : IAsyncDisposable
         if (refusal is not null) await ErrorAsync(context, 400, 3, refusal);
         else if (retried.ValueKind == JsonValueKind.Undefined) await ErrorAsync(context, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
         else await JsonAsync(context, 200, retried.GetRawText());
+    }
+
+    async Task ConformsAsync(HttpContext context, RequestDelegate next)
+    {
+        JsonElement? body = null;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            context.Request.EnableBuffering();
+            try
+            {
+                body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // The endpoint answers unreadable bodies as Argo does.
+            }
+            context.Request.Body.Position = 0;
+        }
+        var problems = ArgoApiConformance.Check(context.Request.Method, context.Request.Path.Value ?? "/",
+            context.Request.Query.Keys, body);
+        if (problems.Count == 0)
+        {
+            await next(context);
+            return;
+        }
+        lock (gate) nonConforming.AddRange(problems);
+        await ErrorAsync(context, 400, 3, "fake argo: not Argo's API: " + string.Join("; ", problems));
     }
 
     void Record(HttpContext context, string ns)
