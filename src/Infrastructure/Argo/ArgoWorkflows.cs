@@ -29,6 +29,8 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
     public const string TemplateLabel = "workflows.argoproj.io/workflow-template";
     const string ReadBackFields = "metadata.name,metadata.uid,metadata.labels";
     const string PhaseFields = "metadata.name,metadata.uid,status.phase,status.message,status.startedAt,status.finishedAt";
+    const string ListFields = "metadata.resourceVersion,items.metadata.name,items.metadata.resourceVersion," +
+                              "items.status.phase,items.status.message,items.status.startedAt,items.status.finishedAt";
     const int MaxErrorLength = 300;
 
     readonly ArgoOptions options;
@@ -120,6 +122,35 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
             logger.LogWarning("Argo read of workflow {WorkflowName} in {Namespace} failed ({Status}): {Error}",
                 name, options.Namespace, failed.Status, failed.Error);
             return new WorkflowReading.Failed(failed.Status, failed.Error);
+        }
+    }
+
+    public async Task<WorkflowListing> ListAsync(IReadOnlyCollection<Guid> purchaseIds, CancellationToken ct)
+    {
+        if (client is null) return new WorkflowListing.Failed(null, NotConfigured);
+        if (purchaseIds.Count is 0 or > IArgoWorkflows.MaxListed)
+            throw new ArgumentOutOfRangeException(nameof(purchaseIds), $"1 to {IArgoWorkflows.MaxListed} purchases per list");
+        var selector = $"{PurchaseIdLabel} in ({string.Join(',', purchaseIds.Select(id => id.ToString("D")))})";
+        try
+        {
+            var list = await client.Api.V1.Workflows[options.Namespace].GetAsync(c =>
+            {
+                c.QueryParameters.ListOptionsLabelSelector = selector;
+                c.QueryParameters.Fields = ListFields;
+            }, ct);
+            var found = new Dictionary<string, WorkflowReading.Found>();
+            // Archived copies (no resourceVersion) come after the live ones and never replace them.
+            foreach (var item in (list?.Items ?? []).OrderBy(w => w.Metadata?.ResourceVersion is null))
+                if (item.Metadata?.Name is { } name && !found.ContainsKey(name))
+                    found[name] = new WorkflowReading.Found(item.Status?.Phase ?? "", item.Status?.Message,
+                        item.Status?.StartedAt, item.Status?.FinishedAt);
+            return new WorkflowListing.Listed(found);
+        }
+        catch (Exception e) when (FailureOf(e, ct) is { } failed)
+        {
+            logger.LogWarning("Argo list of {Count} workflows in {Namespace} failed ({Status}): {Error}",
+                purchaseIds.Count, options.Namespace, failed.Status, failed.Error);
+            return new WorkflowListing.Failed(failed.Status, failed.Error);
         }
     }
 

@@ -12,6 +12,15 @@ public interface IArgoWorkflows
     /// <summary>GET with <c>fields</c>, so only the name, labels and the status' phase, message and times travel.</summary>
     Task<WorkflowReading> ReadAsync(string name, CancellationToken ct);
 
+    /// <summary>
+    /// One list call with the label selector <c>purchases/purchase-id in (…)</c> (at most <see cref="MaxListed"/>
+    /// purchases, so the URL stays short) and <c>fields</c>: the phases of those that Argo's server has in its
+    /// cache. A workflow missing from the answer is not necessarily gone: read it with <see cref="ReadAsync"/>.
+    /// </summary>
+    Task<WorkflowListing> ListAsync(IReadOnlyCollection<Guid> purchaseIds, CancellationToken ct);
+
+    const int MaxListed = 50;
+
     /// <summary><c>PUT …/{name}/retry</c>: the same workflow, its failed steps run again.</summary>
     Task<RetryOutcome> RetryAsync(string name, CancellationToken ct);
 }
@@ -48,6 +57,16 @@ public abstract record WorkflowReading
     public sealed record NotFound : WorkflowReading;
 
     public sealed record Failed(int? Status, string Error) : WorkflowReading;
+}
+
+public abstract record WorkflowListing
+{
+    WorkflowListing() { }
+
+    /// <summary>By workflow name; a live workflow wins over its archived copy (Argo lists both).</summary>
+    public sealed record Listed(IReadOnlyDictionary<string, WorkflowReading.Found> Workflows) : WorkflowListing;
+
+    public sealed record Failed(int? Status, string Error) : WorkflowListing;
 }
 
 public abstract record RetryOutcome

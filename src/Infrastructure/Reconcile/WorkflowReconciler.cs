@@ -11,8 +11,9 @@ namespace Purchases.Infrastructure.Reconcile;
 
 /// <summary>
 /// Follows every workflow Argo accepted until its purchase is final: claims due purchases (not final, entry
-/// submitted, not read for <see cref="ReconcileOptions.Interval"/>) by stamping <c>workflow_checked_at</c>, reads each
-/// workflow's phase outside any transaction, records it, and fails the purchase when the workflow failed, was
+/// submitted, not read for <see cref="ReconcileOptions.Interval"/>) by stamping <c>workflow_checked_at</c>, reads the
+/// workflows' phases outside any transaction (one list by label selector per 50, a GET for each the list lacks),
+/// records them, and fails the purchase when the workflow failed, was
 /// deleted, or succeeded without reporting back. Every transition is guarded in SQL by the purchase still not being
 /// final, so a report-back (update-purchase) always wins, whichever commits first.
 /// </summary>
@@ -56,7 +57,26 @@ public sealed class WorkflowReconciler(
         var readings = new ConcurrentQueue<Reading>();
         var deleted = new ConcurrentQueue<Claimed>();
         var unreadable = 0;
-        await Parallel.ForEachAsync(batch,
+        // One list call per chunk; a workflow the list does not show is read on its own (a GET is authoritative:
+        // Argo's list comes from its server's cache, so a missing one may be new, archived or really gone).
+        var missing = new ConcurrentQueue<Claimed>();
+        await Parallel.ForEachAsync(batch.Chunk(IArgoWorkflows.MaxListed),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (chunk, token) =>
+            {
+                switch (await argo.ListAsync(chunk.Select(c => c.PurchaseId).ToList(), token))
+                {
+                    case WorkflowListing.Listed listed:
+                        foreach (var purchase in chunk)
+                            if (listed.Workflows.TryGetValue(purchase.WorkflowName, out var found)) readings.Enqueue(new Reading(purchase, found));
+                            else missing.Enqueue(purchase);
+                        break;
+                    default:
+                        Interlocked.Add(ref unreadable, chunk.Length);
+                        break;
+                }
+            });
+        await Parallel.ForEachAsync(missing,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
             async (purchase, token) =>
             {

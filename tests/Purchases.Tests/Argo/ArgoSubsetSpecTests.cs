@@ -31,7 +31,7 @@ public sealed class ArgoSubsetSpecTests
     static void AssertNone(List<string> problems) => Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
 
     [Fact]
-    public void The_subset_describes_create_get_and_retry_workflow_only()
+    public void The_subset_describes_create_get_list_and_retry_workflow_only()
     {
         var subset = Subset();
 
@@ -42,6 +42,7 @@ public sealed class ArgoSubsetSpecTests
             .Order();
         Assert.Equal(
         [
+            "GET /api/v1/workflows/{namespace} WorkflowService_ListWorkflows",
             "GET /api/v1/workflows/{namespace}/{name} WorkflowService_GetWorkflow",
             "POST /api/v1/workflows/{namespace} WorkflowService_CreateWorkflow",
             "PUT /api/v1/workflows/{namespace}/{name}/retry WorkflowService_RetryWorkflow",

@@ -27,6 +27,8 @@ public sealed class FakeArgo : IAsyncDisposable
     Script.Respond? always;
     int createCalls;
     int getCalls;
+    int listCalls;
+    int listedPurchases;
     int retryCalls;
     volatile object? readStatus;
 
@@ -59,6 +61,7 @@ public sealed class FakeArgo : IAsyncDisposable
         var fake = new FakeArgo(builder.Build());
         fake.app.Use(fake.ConformsAsync);
         fake.app.MapPost("/api/v1/workflows/{ns}", fake.CreateAsync);
+        fake.app.MapGet("/api/v1/workflows/{ns}", fake.ListAsync);
         fake.app.MapGet("/api/v1/workflows/{ns}/{name}", fake.Get);
         fake.app.MapPut("/api/v1/workflows/{ns}/{name}/retry", fake.RetryAsync);
         await fake.app.StartAsync();
@@ -80,12 +83,24 @@ public sealed class FakeArgo : IAsyncDisposable
     /// <summary>GETs of one workflow received (read-backs and the reconciler's reads).</summary>
     public int GetCalls => Volatile.Read(ref getCalls);
 
+    /// <summary>Lists (GET /api/v1/workflows/{ns}) received.</summary>
+    public int ListCalls => Volatile.Read(ref listCalls);
+
+    /// <summary>Values asked for by the lists' <c>in (…)</c> selectors, added up.</summary>
+    public int ListedPurchases => Volatile.Read(ref listedPurchases);
+
+    /// <summary>The <c>listOptions.labelSelector</c> of the last list.</summary>
+    public string? LastLabelSelector { get; private set; }
+
+    /// <summary>Names the lists leave out, as a list from Argo's server cache does with a workflow just created.</summary>
+    public HashSet<string> HiddenFromLists { get; } = [];
+
     /// <summary>PUT …/retry received.</summary>
     public int RetryCalls => Volatile.Read(ref retryCalls);
 
     public string? LastNamespace { get; private set; }
     public string? LastAuthorization { get; private set; }
-    /// <summary>The <c>fields</c> query parameter of the last GET.</summary>
+    /// <summary>The <c>fields</c> query parameter of the last GET or list.</summary>
     public string? LastFields { get; private set; }
 
     /// <summary>Workflows that exist, by metadata.name: the posted "workflow" object with metadata.uid (and namespace) added.</summary>
@@ -199,7 +214,9 @@ public sealed class FakeArgo : IAsyncDisposable
             nonConforming.Clear();
             scripts.Clear();
             always = null;
-            createCalls = getCalls = retryCalls = 0;
+            createCalls = getCalls = retryCalls = listCalls = listedPurchases = 0;
+            HiddenFromLists.Clear();
+            LastLabelSelector = null;
             readStatus = null;
             LastNamespace = LastAuthorization = LastFields = null;
         }
@@ -267,6 +284,39 @@ public sealed class FakeArgo : IAsyncDisposable
         lock (gate) found = workflows.TryGetValue(name, out workflow);
         if (found) await JsonAsync(context, 200, workflow.GetRawText());
         else await ErrorAsync(context, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
+    }
+
+    // Kubernetes label selectors as Argo's list takes them: "key=value" or "key in (a,b)", comma meaning AND.
+    async Task ListAsync(HttpContext context, string ns)
+    {
+        Interlocked.Increment(ref listCalls);
+        Record(context, ns);
+        if (readStatus is int down)
+        {
+            await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
+            return;
+        }
+        var selector = LastLabelSelector = context.Request.Query["listOptions.labelSelector"];
+        LastFields = context.Request.Query["fields"];
+        var requirements = new List<(string Key, HashSet<string> Values)>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(selector ?? "",
+                     @"\s*([^,=\s]+)\s*(?:in\s*\(([^)]*)\)|==?\s*([^,\s]+))\s*(?:,|$)"))
+            requirements.Add((m.Groups[1].Value, m.Groups[2].Success
+                ? [.. m.Groups[2].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]
+                : [m.Groups[3].Value]));
+        Interlocked.Add(ref listedPurchases, requirements.Sum(r => r.Values.Count));
+        List<JsonElement> items;
+        lock (gate)
+            items = workflows.Where(w => !HiddenFromLists.Contains(w.Key) && requirements.All(r =>
+                    w.Value.GetProperty("metadata").TryGetProperty("labels", out var labels) &&
+                    labels.TryGetProperty(r.Key, out var value) && r.Values.Contains(value.GetString() ?? "")))
+                .Select(w => w.Value).ToList();
+        var list = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = "1" },
+            ["items"] = items.Count == 0 ? null : new JsonArray([.. items.Select(i => JsonNode.Parse(i.GetRawText()))]),
+        };
+        await JsonAsync(context, 200, list.ToJsonString());
     }
 
     // Argo's FormulateRetryWorkflow: only Failed or Error; then phase "", message cleared, startedAt now, finishedAt null.

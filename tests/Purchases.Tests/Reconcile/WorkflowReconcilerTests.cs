@@ -55,7 +55,38 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         Assert.Equal(JsonValueKind.Null, view.GetProperty("finished_at").ValueKind);
         Assert.Equal("submitted", view.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, (await GetAsync(id)).GetProperty("error").ValueKind);
-        Assert.Contains("status.phase", service.Argo.LastFields);
+        Assert.Equal($"purchases/purchase-id in ({id})", service.Argo.LastLabelSelector);
+        Assert.Contains("items.status.phase", service.Argo.LastFields);
+        Assert.Equal((1, 0), (service.Argo.ListCalls, service.Argo.GetCalls));
+    }
+
+    [Fact]
+    public async Task Workflows_are_read_fifty_to_a_list_call()
+    {
+        for (var i = 0; i < 120; i++) await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia");
+        await Scenarios.AllSubmittedAsync();
+        foreach (var name in service.Argo.CreatedNames) service.Argo.SetPhase(name, "Running");
+
+        Assert.Equal(120, await service.ReconcileAsync());
+
+        Assert.Equal((3, 0), (service.Argo.ListCalls, service.Argo.GetCalls));
+        Assert.Equal(120L, await Api.ScalarAsync<long>("SELECT count(*) FROM purchases WHERE workflow_phase = 'Running'"));
+    }
+
+    [Fact]
+    public async Task A_workflow_the_list_does_not_show_is_read_on_its_own_and_only_a_404_means_deleted()
+    {
+        var (cached, cachedWorkflow) = await SubmittedAsync();
+        var (gone, goneWorkflow) = await SubmittedAsync();
+        service.Argo.SetPhase(cachedWorkflow, "Running");
+        service.Argo.HiddenFromLists.Add(cachedWorkflow);
+        service.Argo.Delete(goneWorkflow);
+
+        await service.ReconcileAsync();
+
+        Assert.Equal("pending|-|Running", await PurchaseAsync(cached));
+        Assert.Equal("failed|workflow was deleted|Deleted", await PurchaseAsync(gone));
+        Assert.Equal((1, 2), (service.Argo.ListCalls, service.Argo.GetCalls));
     }
 
     [Fact]
@@ -65,10 +96,10 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         service.Argo.SetPhase(workflow, "Running");
 
         await service.ReconcileAsync();
-        var reads = service.Argo.GetCalls;
+        var reads = service.Argo.ListCalls + service.Argo.GetCalls;
         Assert.Equal(0, await service.ReconcileAsync());
 
-        Assert.Equal(reads, service.Argo.GetCalls);
+        Assert.Equal(reads, service.Argo.ListCalls + service.Argo.GetCalls);
     }
 
     [Theory]
@@ -95,11 +126,11 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         var (_, workflow) = await SubmittedAsync();
         service.Argo.SetPhase(workflow, "Failed", "boom");
         await service.ReconcileAsync();
-        var reads = service.Argo.GetCalls;
+        var reads = service.Argo.ListCalls + service.Argo.GetCalls;
 
         await ReconcileAgainAsync();
 
-        Assert.Equal(reads, service.Argo.GetCalls);
+        Assert.Equal(reads, service.Argo.ListCalls + service.Argo.GetCalls);
     }
 
     [Fact]
@@ -134,7 +165,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         await ReconcileAgainAsync();
 
         Assert.Equal("completed||-", await PurchaseAsync(id));
-        Assert.Equal(0, service.Argo.GetCalls);
+        Assert.Equal((0, 0), (service.Argo.ListCalls, service.Argo.GetCalls));
     }
 
     [Fact]
@@ -202,12 +233,13 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
             submitted.Add((await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia"), ""));
         await Scenarios.AllSubmittedAsync();
         foreach (var (id, _) in submitted) service.Argo.SetPhase($"purchase-{id}", "Failed", "boom");
-        var readsBefore = service.Argo.GetCalls;
+        var (listedBefore, getsBefore) = (service.Argo.ListedPurchases, service.Argo.GetCalls);
 
         var counts = await Task.WhenAll(service.NewReconciler().ReconcileAsync(Ct), service.NewReconciler().ReconcileAsync(Ct));
 
+        // Each purchase claimed by one instance and asked of Argo once, by a list.
         Assert.Equal(120, counts.Sum());
-        Assert.Equal(120, service.Argo.GetCalls - readsBefore);
+        Assert.Equal((120, 0), (service.Argo.ListedPurchases - listedBefore, service.Argo.GetCalls - getsBefore));
         Assert.Equal(120L, await Api.ScalarAsync<long>(
             "SELECT count(*) FROM purchases WHERE status = 'failed' AND error = 'Argo workflow Failed: boom'"));
     }

@@ -36,7 +36,7 @@ namespace Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithNamespaceItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/workflows/{namespace}", pathParameters)
+        public WithNamespaceItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/workflows/{namespace}{?fields*,listOptions%2ElabelSelector*}", pathParameters)
         {
         }
         /// <summary>
@@ -44,8 +44,28 @@ namespace Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithNamespaceItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/workflows/{namespace}", rawUrl)
+        public WithNamespaceItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/workflows/{namespace}{?fields*,listOptions%2ElabelSelector*}", rawUrl)
         {
+        }
+        /// <returns>A <see cref="global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.WorkflowList"/></returns>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Purchases.Infrastructure.Argo.Generated.Models.Grpc.Gateway.Runtime.Error">When receiving a 4XX or 5XX status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.WorkflowList?> GetAsync(Action<RequestConfiguration<global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.WithNamespaceItemRequestBuilder.WithNamespaceItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.WorkflowList> GetAsync(Action<RequestConfiguration<global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.WithNamespaceItemRequestBuilder.WithNamespaceItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            var requestInfo = ToGetRequestInformation(requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "XXX", global::Purchases.Infrastructure.Argo.Generated.Models.Grpc.Gateway.Runtime.Error.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.WorkflowList>(requestInfo, global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.WorkflowList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <returns>A <see cref="global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.Workflow"/></returns>
         /// <param name="body">The request body</param>
@@ -68,6 +88,22 @@ namespace Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item
                 { "XXX", global::Purchases.Infrastructure.Argo.Generated.Models.Grpc.Gateway.Runtime.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.Workflow>(requestInfo, global::Purchases.Infrastructure.Argo.Generated.Models.Io.Argoproj.Workflow.V1alpha1.Workflow.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.WithNamespaceItemRequestBuilder.WithNamespaceItemRequestBuilderGetQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.WithNamespaceItemRequestBuilder.WithNamespaceItemRequestBuilderGetQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
         }
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -96,6 +132,32 @@ namespace Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item
         public global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.WithNamespaceItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Purchases.Infrastructure.Argo.Generated.Api.V1.Workflows.Item.WithNamespaceItemRequestBuilder(rawUrl, RequestAdapter);
+        }
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        #pragma warning disable CS1591
+        public partial class WithNamespaceItemRequestBuilderGetQueryParameters 
+        #pragma warning restore CS1591
+        {
+            /// <summary>e.g. &quot;items.metadata.name,items.status.phase&quot;.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("fields")]
+            public string? Fields { get; set; }
+#nullable restore
+#else
+            [QueryParameter("fields")]
+            public string Fields { get; set; }
+#endif
+            /// <summary>e.g. &quot;purchases/purchase-id in (a,b,c)&quot;.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("listOptions%2ElabelSelector")]
+            public string? ListOptionsLabelSelector { get; set; }
+#nullable restore
+#else
+            [QueryParameter("listOptions%2ElabelSelector")]
+            public string ListOptionsLabelSelector { get; set; }
+#endif
         }
     }
 }

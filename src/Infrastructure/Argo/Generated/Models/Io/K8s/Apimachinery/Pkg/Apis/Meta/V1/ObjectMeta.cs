@@ -46,6 +46,14 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.K8s.Apimachinery.Pkg
 #else
         public string Namespace { get; set; }
 #endif
+        /// <summary>The resourceVersion property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ResourceVersion { get; set; }
+#nullable restore
+#else
+        public string ResourceVersion { get; set; }
+#endif
         /// <summary>The uid property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -83,6 +91,7 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.K8s.Apimachinery.Pkg
                 { "labels", n => { Labels = n.GetObjectValue<global::Purchases.Infrastructure.Argo.Generated.Models.Io.K8s.Apimachinery.Pkg.Apis.Meta.V1.ObjectMeta_labels>(global::Purchases.Infrastructure.Argo.Generated.Models.Io.K8s.Apimachinery.Pkg.Apis.Meta.V1.ObjectMeta_labels.CreateFromDiscriminatorValue); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "namespace", n => { Namespace = n.GetStringValue(); } },
+                { "resourceVersion", n => { ResourceVersion = n.GetStringValue(); } },
                 { "uid", n => { Uid = n.GetStringValue(); } },
             };
         }
@@ -97,6 +106,7 @@ namespace Purchases.Infrastructure.Argo.Generated.Models.Io.K8s.Apimachinery.Pkg
             writer.WriteObjectValue<global::Purchases.Infrastructure.Argo.Generated.Models.Io.K8s.Apimachinery.Pkg.Apis.Meta.V1.ObjectMeta_labels>("labels", Labels);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("namespace", Namespace);
+            writer.WriteStringValue("resourceVersion", ResourceVersion);
             writer.WriteStringValue("uid", Uid);
             writer.WriteAdditionalData(AdditionalData);
         }
