@@ -8,9 +8,12 @@ namespace Purchases.Bench;
 
 /// <summary>
 /// An Argo server that answers at once: create → 200 with the workflow (uid added), 409 AlreadyExists when the name
-/// exists; GET by name → the workflow, or 404. Records when each workflow first arrived, keyed by its
-/// <c>purchases/purchase-id</c> label (or its name), for the commit→Argo latency.
-/// Bench-only routes: <c>GET /_bench/count</c>, <c>GET /_bench/received</c> (lines "key\tunix_ms").
+/// exists; GET by name → the workflow, or 404; list by <c>purchases/purchase-id in (…)</c> → those workflows. Records
+/// when each workflow first arrived, keyed by its <c>purchases/purchase-id</c> label (or its name), for the
+/// commit→Argo latency. Every workflow answers with the phase last set by <c>/_bench/phase</c> ("" at first).
+/// Bench-only routes: <c>GET /_bench/count</c> (created, conflicts, gets, lists, listed), <c>GET /_bench/received</c>
+/// (lines "key\tunix_ms"), <c>POST /_bench/phase?phase=P&amp;message=M</c>, <c>POST /_bench/seed</c> (purchase ids, one
+/// a line: their workflows exist from now on), <c>POST /_bench/reset-counts</c>.
 /// </summary>
 public static class FakeArgo
 {
@@ -25,6 +28,14 @@ public static class FakeArgo
         var workflows = new ConcurrentDictionary<string, byte[]>();
         var received = new ConcurrentQueue<(string Key, double At)>();
         var conflicts = 0;
+        long gets = 0, lists = 0, listed = 0;
+        var phase = new JsonObject { ["phase"] = "" };
+        byte[] WithStatus(byte[] workflow)
+        {
+            var node = JsonNode.Parse(workflow)!.AsObject();
+            node["status"] = Volatile.Read(ref phase).DeepClone();
+            return JsonSerializer.SerializeToUtf8Bytes(node);
+        }
 
         app.MapPost("/api/v1/workflows/{ns}", async (HttpContext ctx, string ns) =>
         {
@@ -54,17 +65,75 @@ public static class FakeArgo
 
         app.MapGet("/api/v1/workflows/{ns}/{name}", async (HttpContext ctx, string ns, string name) =>
         {
+            Interlocked.Increment(ref gets);
             if (!workflows.TryGetValue(name, out var bytes))
             {
                 await Error(ctx, 404, 5, $"workflows.argoproj.io \"{name}\" not found");
                 return;
             }
             ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+            await ctx.Response.Body.WriteAsync(WithStatus(bytes), ctx.RequestAborted);
+        });
+
+        app.MapGet("/api/v1/workflows/{ns}", async (HttpContext ctx, string ns) =>
+        {
+            Interlocked.Increment(ref lists);
+            var selector = ctx.Request.Query["listOptions.labelSelector"].ToString();
+            var open = selector.IndexOf('(');
+            var ids = open < 0 ? [] : selector[(open + 1)..selector.LastIndexOf(')')].Split(',', StringSplitOptions.TrimEntries);
+            Interlocked.Add(ref listed, ids.Length);
+            var items = new JsonArray();
+            foreach (var id in ids)
+                if (workflows.TryGetValue($"purchase-{id}", out var bytes))
+                    items.Add(JsonNode.Parse(WithStatus(bytes)));
+            var list = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = "1" }, ["items"] = items.Count == 0 ? null : items };
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync(list.ToJsonString(), ctx.RequestAborted);
+        });
+
+        app.MapPost("/_bench/phase", (HttpContext ctx) =>
+        {
+            var phase_ = ctx.Request.Query["phase"].ToString();
+            var message = ctx.Request.Query["message"].FirstOrDefault();
+            var finished = phase_ is "Succeeded" or "Failed" or "Error"
+                ? DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : null;
+            Volatile.Write(ref phase, new JsonObject
+            {
+                ["phase"] = phase_, ["message"] = message, ["startedAt"] = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["finishedAt"] = finished,
+            });
+            return Results.Ok();
+        });
+        app.MapPost("/_bench/seed", async (HttpContext ctx) =>
+        {
+            using var reader = new StreamReader(ctx.Request.Body);
+            var seeded = 0;
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line.Length == 0) continue;
+                var workflow = new JsonObject
+                {
+                    ["metadata"] = new JsonObject
+                    {
+                        ["name"] = $"purchase-{line}", ["namespace"] = "argo", ["uid"] = Guid.NewGuid().ToString(), ["resourceVersion"] = "1",
+                        ["labels"] = new JsonObject { ["purchases/purchase-id"] = line },
+                    },
+                };
+                if (workflows.TryAdd($"purchase-{line}", JsonSerializer.SerializeToUtf8Bytes(workflow))) seeded++;
+            }
+            return Results.Text($"{{\"seeded\":{seeded}}}", "application/json");
+        });
+        app.MapPost("/_bench/reset-counts", () =>
+        {
+            Interlocked.Exchange(ref gets, 0);
+            Interlocked.Exchange(ref lists, 0);
+            Interlocked.Exchange(ref listed, 0);
+            return Results.Ok();
         });
 
         app.MapGet("/_bench/count", () => Results.Text(
-            $"{{\"created\":{workflows.Count},\"conflicts\":{Volatile.Read(ref conflicts)}}}", "application/json"));
+            $"{{\"created\":{workflows.Count},\"conflicts\":{Volatile.Read(ref conflicts)},\"gets\":{Interlocked.Read(ref gets)}," +
+            $"\"lists\":{Interlocked.Read(ref lists)},\"listed\":{Interlocked.Read(ref listed)}}}", "application/json"));
         app.MapGet("/_bench/received", () =>
         {
             var sb = new StringBuilder();

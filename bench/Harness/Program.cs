@@ -9,6 +9,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "seq" => await Sequential.RunAsync(new Args(args[1..])),
     "pace" => await Paced.RunAsync(new Args(args[1..])),
     "outbox-fill" => await OutboxFill.RunAsync(new Args(args[1..])),
+    "reconcile-rate" => await ReconcileRate.RunAsync(new Args(args[1..])),
     "report" => Report.Run(new Args(args[1..])),
     "profile-summary" => ProfileSummary.Run(new Args(args[1..])),
     "freeport" => FreePort(),
@@ -17,7 +18,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|report|freeport [--option value]...");
+    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|reconcile-rate|report|freeport [--option value]...");
     return 2;
 }
 

@@ -32,10 +32,10 @@ public static class Report
         public double CorrectedRps => Rps / Math.Max(0.05, 1 - OthersShare);
     }
 
-    static readonly string[] Groups = ["svc", "variant", "limit", "fake", "pg", "peer", "peerpg", "driver"];
+    static readonly string[] Groups = ["svc", "variant", "rc", "limit", "fake", "pg", "peer", "peerpg", "driver"];
     static readonly Dictionary<string, string> GroupNames = new()
     {
-        ["svc"] = "service", ["variant"] = "service (variant)", ["limit"] = "limits app", ["fake"] = "fake Argo", ["pg"] = "PostgreSQL (ours)",
+        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["pg"] = "PostgreSQL (ours)",
         ["peer"] = "peer gunicorn", ["peerpg"] = "peer PostgreSQL", ["driver"] = "wrk / drivers", ["other"] = "rest of the machine",
     };
     static readonly Dictionary<string, string> TargetNames = new() { ["svc"] = "service", ["variant"] = "service (variant)", ["limit"] = "limit", ["peer"] = "DRF peer" };
@@ -264,6 +264,47 @@ public static class Report
             md.AppendLine("```");
             md.AppendLine(File.ReadAllText(gcdump).TrimEnd());
             md.AppendLine("```");
+            md.AppendLine();
+        }
+
+        // ---- scenario 6 -------------------------------------------------------------------------------------------------
+        var reconcile = lines.LastOrDefault(l => l.Kind == "reconcile");
+        if (reconcile is not null || Wrk("rc-submit96", "rc-on") is not null)
+        {
+            md.AppendLine("## 6. The reconciler");
+            md.AppendLine();
+            md.AppendLine("A third instance of the same build runs only the reconciler (`Reconcile:Interval` 1 s; the service's own " +
+                          "reconciler is off in every scenario, so scenarios 1–5 are measured as before).");
+            md.AppendLine();
+        }
+        if (reconcile is not null)
+        {
+            md.AppendLine($"**Rate.** {reconcile.D("n"):0} purchases whose workflows Argo accepted (purchases and `submitted` entries inserted " +
+                          "with SQL, their workflows seeded at the instant fake Argo), then every workflow answering `Failed`; timed from the " +
+                          "first purchase the reconciler failed to the last (their `updated_at`), so the job's schedule does not count.");
+            md.AppendLine();
+            md.AppendLine("| purchases | failed | seconds (first → last) | purchases/s | all failed after | list calls | GETs | Argo calls per purchase |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
+            md.AppendLine($"| {reconcile.D("n"):0} | {reconcile.D("failed"):0} | {Num(reconcile.D("span_s"), 3)} | **{Num(reconcile.D("purchases_per_s"), 0)}** | " +
+                          $"{Num(reconcile.D("all_failed_after_s"), 2)} s | {reconcile.D("lists"):0} | {reconcile.D("gets"):0} | **{Num(reconcile.D("calls_per_purchase"), 3)}** |");
+            md.AppendLine();
+            md.AppendLine($"CPU meanwhile: {CpuText(reconcile.Cpu())}.");
+            md.AppendLine();
+        }
+        if (Wrk("rc-submit96", "rc-on") is { } submitOn && Wrk("rc-submit96", "rc-off") is { } submitOff &&
+            Wrk("rc-get", "rc-on") is { } getOn && Wrk("rc-get", "rc-off") is { } getOff)
+        {
+            md.AppendLine($"**Cost while it runs.** The same {reconcile?.D("n") ?? 0:0} purchases back to pending with every workflow `Running`, " +
+                          "so the reconciler re-reads all of them every second (plus those the submit run in progress adds): a reconciler that " +
+                          "never idles, 30 times the default `Reconcile:Interval` (30 s), so an upper bound of its cost. Submit-96 and get " +
+                          "against the service while the reconciler instance runs and while it is paused (SIGSTOP), rounds alternating.");
+            md.AppendLine();
+            md.AppendLine("| scenario | reconciler running: req/s | p99 | paused: req/s | p99 | running / paused |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            md.AppendLine($"| submit-96 | {Num(submitOn.Rps, 0)} | {Ms(submitOn.P99)} | {Num(submitOff.Rps, 0)} | {Ms(submitOff.P99)} | **{Div(submitOn.Rps, submitOff.Rps):0.00}×** |");
+            md.AppendLine($"| get | {Num(getOn.Rps, 0)} | {Ms(getOn.P99)} | {Num(getOff.Rps, 0)} | {Ms(getOff.P99)} | **{Div(getOn.Rps, getOff.Rps):0.00}×** |");
+            md.AppendLine();
+            md.AppendLine($"Argo meanwhile: {M("reconcile_fake_argo")}.");
             md.AppendLine();
         }
 

@@ -22,6 +22,23 @@ public class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual Task<FakeArgo> StartArgoAsync() => FakeArgo.StartAsync();
 
+    /// <summary>False for an instance that shares another's fake Argo (<see cref="SecondInstance"/>).</summary>
+    protected virtual bool OwnsArgo => true;
+
+    /// <summary>Another service instance on the same database and the same fake Argo, as a second pod would be.</summary>
+    public async Task<DrainingApiFactory> SecondInstanceAsync()
+    {
+        var second = new SecondInstance(Argo);
+        await second.InitializeAsync();
+        return second;
+    }
+
+    sealed class SecondInstance(FakeArgo shared) : DrainingApiFactory
+    {
+        protected override Task<FakeArgo> StartArgoAsync() => Task.FromResult(shared);
+        protected override bool OwnsArgo => false;
+    }
+
     /// <summary>Settings beyond the defaults below, such as <c>Argo:CaFile</c>.</summary>
     protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];
 
@@ -40,8 +57,6 @@ public class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in ExtraSettings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s => s.AddSingleton<IClock>(Clock));
     }
-
-    public WorkflowReconciler NewReconciler() => ActivatorUtilities.CreateInstance<WorkflowReconciler>(Services);
 
     public Task<int> ReconcileAsync() => Services.GetRequiredService<WorkflowReconciler>().ReconcileAsync(CancellationToken.None);
 
@@ -69,6 +84,6 @@ public class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Argo.DisposeAsync();
+        if (OwnsArgo) await Argo.DisposeAsync();
     }
 }

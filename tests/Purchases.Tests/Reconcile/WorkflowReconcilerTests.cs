@@ -226,7 +226,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     }
 
     [Fact]
-    public async Task Two_instances_reconciling_one_database_read_each_workflow_once_and_fail_each_purchase_once()
+    public async Task Two_service_instances_reconciling_one_database_read_each_workflow_once_and_fail_each_purchase_once()
     {
         var submitted = new List<(Guid Id, string Workflow)>();
         for (var i = 0; i < 120; i++)
@@ -235,7 +235,8 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         foreach (var (id, _) in submitted) service.Argo.SetPhase($"purchase-{id}", "Failed", "boom");
         var (listedBefore, getsBefore) = (service.Argo.ListedPurchases, service.Argo.GetCalls);
 
-        var counts = await Task.WhenAll(service.NewReconciler().ReconcileAsync(Ct), service.NewReconciler().ReconcileAsync(Ct));
+        await using var second = await service.SecondInstanceAsync();
+        var counts = await Task.WhenAll(service.ReconcileAsync(), second.ReconcileAsync());
 
         // Each purchase claimed by one instance and asked of Argo once, by a list.
         Assert.Equal(120, counts.Sum());
