@@ -6,6 +6,7 @@ using Purchases.Infrastructure.Health;
 using Purchases.Infrastructure.Hosting;
 using Purchases.Infrastructure.Jobs;
 using Purchases.Infrastructure.LocalPostgres;
+using Purchases.Infrastructure.Observability;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 using Purchases.Infrastructure.Reconcile;
@@ -27,6 +28,7 @@ return await StartupFailure.GuardAsync(async () =>
     builder.AddReconciler();
     builder.AddBackgroundJobs();
     builder.AddHealth();
+    builder.AddObservability();
 
     var app = builder.Build();
     if (!cli.RunsWebService)
@@ -34,6 +36,7 @@ return await StartupFailure.GuardAsync(async () =>
 
     await app.PrepareEmbeddedDatabaseAsync();
     app.UseApi();
+    app.MapMetricsEndpoint();
     await app.RunAsync();
     return 0;
 });

@@ -123,6 +123,18 @@ public static class FakeArgo
             }
             return Results.Text($"{{\"seeded\":{seeded}}}", "application/json");
         });
+        // An OTLP/HTTP sink, so that the service's telemetry export is part of what is measured (bench/run OTLP=1).
+        long otlpRequests = 0, otlpBytes = 0;
+        app.MapPost("/v1/{signal}", async (HttpContext ctx, string signal) =>
+        {
+            using var sink = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(sink, ctx.RequestAborted);
+            Interlocked.Increment(ref otlpRequests);
+            Interlocked.Add(ref otlpBytes, sink.Length);
+            ctx.Response.ContentType = "application/x-protobuf";
+        });
+        app.MapGet("/_bench/otlp", () => Results.Text(
+            $"{{\"requests\":{Interlocked.Read(ref otlpRequests)},\"bytes\":{Interlocked.Read(ref otlpBytes)}}}", "application/json"));
         app.MapPost("/_bench/reset-counts", () =>
         {
             Interlocked.Exchange(ref gets, 0);

@@ -27,6 +27,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
     public const string RetailerIdLabel = "purchases/retailer-id";
     // Argo's /submit sets it; with create we add it ourselves (the UI and duration estimates use it).
     public const string TemplateLabel = "workflows.argoproj.io/workflow-template";
+    public const string TraceParentAnnotation = "purchases/traceparent";
     const string ReadBackFields = "metadata.name,metadata.uid,metadata.labels";
     const string PhaseFields = "metadata.name,metadata.uid,status.phase,status.message,status.startedAt,status.finishedAt";
     const string ListFields = "metadata.resourceVersion,items.metadata.name,items.metadata.resourceVersion," +
@@ -193,6 +194,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
         var annotations = new ObjectMeta_annotations();
         annotations.AdditionalData[UserLabel] = request.User;
         annotations.AdditionalData[RetailerIdLabel] = request.RetailerId;
+        if (request.TraceParent is not null) annotations.AdditionalData[TraceParentAnnotation] = request.TraceParent;
 
         return new ArgoWorkflow
         {
@@ -207,6 +209,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
                         new Parameter { Name = "purchase_id", Value = request.PurchaseId.ToString("D") },
                         new Parameter { Name = "user", Value = request.User },
                         new Parameter { Name = "retailer_id", Value = request.RetailerId },
+                        new Parameter { Name = "traceparent", Value = request.TraceParent ?? "" },
                     ],
                 },
             },

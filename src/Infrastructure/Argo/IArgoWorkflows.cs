@@ -26,7 +26,8 @@ public interface IArgoWorkflows
 }
 
 /// <param name="Name">The workflow's metadata.name, derived deterministically from the purchase id.</param>
-public sealed record WorkflowRequest(string Name, Guid PurchaseId, string User, string RetailerId);
+/// <param name="TraceParent">The W3C traceparent the workflow passes to its report-back, so it joins the purchase's trace.</param>
+public sealed record WorkflowRequest(string Name, Guid PurchaseId, string User, string RetailerId, string? TraceParent = null);
 
 public abstract record CreateOutcome
 {

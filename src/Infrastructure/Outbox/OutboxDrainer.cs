@@ -6,6 +6,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Observability;
 using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Infrastructure.Outbox;
@@ -28,7 +29,7 @@ public sealed class OutboxDrainer(
     readonly Random _random = Random.Shared;
 
     sealed record Claimed(Guid Id, Guid PurchaseId, string WorkflowName, string Payload, short PayloadVersion,
-        int Attempts, Instant CreatedAt);
+        int Attempts, Instant CreatedAt, string? TraceParent);
 
     /// <summary>An entry Argo has a workflow for; <paramref name="Result"/> is <c>created</c> or <c>already_exists</c>.</summary>
     sealed record Accepted(Claimed Entry, string? Uid, string Result);
@@ -76,7 +77,7 @@ public sealed class OutboxDrainer(
                 ORDER BY next_attempt_at, id
                 LIMIT $4
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, purchase_id, workflow_name, payload::text, payload_version, attempts, created_at
+            RETURNING id, purchase_id, workflow_name, payload::text, payload_version, attempts, created_at, trace_parent
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now + Duration.FromTimeSpan(options.Value.Lease) });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
@@ -86,7 +87,7 @@ public sealed class OutboxDrainer(
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             claimed.Add(new Claimed(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.GetInt16(4), reader.GetInt32(5), reader.GetFieldValue<Instant>(6)));
+                reader.GetInt16(4), reader.GetInt32(5), reader.GetFieldValue<Instant>(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
         return claimed;
     }
 
@@ -99,10 +100,19 @@ public sealed class OutboxDrainer(
             return null;
         }
 
+        // A child of the submit's span (one trace per purchase: one entry, one create); the workflow carries this
+        // span's traceparent on to its report-back.
+        using var activity = PurchasesTelemetry.Source.StartActivity("argo.workflow.create", ActivityKind.Internal,
+            PurchasesTelemetry.ContextOf(entry.TraceParent));
+        activity?.SetTag("purchases.purchase_id", entry.PurchaseId.ToString("D"));
+        activity?.SetTag("purchases.outbox.attempt", entry.Attempts + 1);
         var started = Stopwatch.GetTimestamp();
         // Not cancelled on shutdown: a call under way finishes and its result is written (the run stops claiming).
         var outcome = await argo.CreateAsync(
-            new WorkflowRequest(entry.WorkflowName, entry.PurchaseId, payload.User, payload.RetailerId), CancellationToken.None);
+            new WorkflowRequest(entry.WorkflowName, entry.PurchaseId, payload.User, payload.RetailerId,
+                PurchasesTelemetry.CurrentTraceParent() ?? entry.TraceParent), CancellationToken.None);
+        activity?.SetTag("purchases.outbox.outcome", outcome.GetType().Name);
+        if (outcome is CreateOutcome.Failed or CreateOutcome.NameCollision) activity?.SetStatus(ActivityStatusCode.Error);
         metrics.ArgoCallDuration(Stopwatch.GetElapsedTime(started), outcome);
 
         switch (outcome)

@@ -5,6 +5,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Observability;
 using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Infrastructure.Reconcile;
@@ -29,7 +30,7 @@ public sealed class WorkflowReconciler(
     public const string DeletedError = "workflow was deleted";
     public const string NoReportError = "workflow finished without reporting results";
 
-    sealed record Claimed(Guid PurchaseId, string WorkflowName, Instant? LastRetriedAt);
+    sealed record Claimed(Guid PurchaseId, string WorkflowName, Instant? LastRetriedAt, string? TraceParent);
 
     sealed record Reading(Claimed Purchase, WorkflowReading.Found Found);
 
@@ -53,6 +54,10 @@ public sealed class WorkflowReconciler(
 
     async Task ReconcileBatchAsync(IReadOnlyList<Claimed> batch, CancellationToken ct)
     {
+        // One span a batch, linked to each purchase's trace (a batch belongs to no single purchase).
+        using var activity = PurchasesTelemetry.Source.StartActivity("reconcile.batch", ActivityKind.Internal,
+            parentContext: default, links: PurchasesTelemetry.LinksTo(batch.Select(b => b.TraceParent)));
+        activity?.SetTag("purchases.reconcile.batch_size", batch.Count);
         var now = clock.GetCurrentInstant();
         var readings = new ConcurrentQueue<Reading>();
         var deleted = new ConcurrentQueue<Claimed>();
@@ -129,7 +134,7 @@ public sealed class WorkflowReconciler(
                 FOR UPDATE OF p SKIP LOCKED)
             UPDATE purchases p SET workflow_checked_at = $3 FROM due, outbox_entries o
             WHERE p.id = due.id AND o.purchase_id = p.id
-            RETURNING p.id, o.workflow_name, p.last_retried_at
+            RETURNING p.id, o.workflow_name, p.last_retried_at, o.trace_parent
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now - Duration.FromTimeSpan(options.Value.Interval) });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
@@ -138,7 +143,7 @@ public sealed class WorkflowReconciler(
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             claimed.Add(new Claimed(reader.GetGuid(0), reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<Instant>(2)));
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<Instant>(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         return claimed;
     }
 

@@ -1,6 +1,8 @@
 using NodaTime;
 using Npgsql;
+using System.Diagnostics;
 using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Observability;
 
 namespace Purchases.Infrastructure.Reconcile;
 
@@ -35,7 +37,7 @@ public static class WorkflowRetry
 
     public static string ArgoUnavailableMessage(string error) => $"Argo did not answer the retry: {error}";
 
-    sealed record Target(string Status, string WorkflowName, string EntryState);
+    sealed record Target(string Status, string WorkflowName, string EntryState, string? TraceParent);
 
     public static async Task<RetryWorkflowResult> RunAsync(NpgsqlDataSource dataSource, IArgoWorkflows argo, string purchaseId,
         string retriedBy, Instant now, bool dryRun, CancellationToken ct)
@@ -43,6 +45,10 @@ public static class WorkflowRetry
         if (!Guid.TryParseExact(purchaseId, "D", out var id) || await FindAsync(dataSource, id, ct) is not { } target)
             return new RetryWorkflowResult.NotFound();
         if (target.Status != "failed") return new RetryWorkflowResult.NotFailed(target.Status);
+        // The operator's request is its own trace; the span links to the purchase's.
+        using var activity = PurchasesTelemetry.Source.StartActivity("workflow.retry", ActivityKind.Internal,
+            parentContext: Activity.Current?.Context ?? default, links: PurchasesTelemetry.LinksTo([target.TraceParent]));
+        activity?.SetTag("purchases.purchase_id", id.ToString("D"));
 
         var action = target.EntryState == "submitted" ? RetryAction.RetriedInPlace : RetryAction.Recreated;
         if (dryRun) return new RetryWorkflowResult.WouldDo(action);
@@ -62,12 +68,14 @@ public static class WorkflowRetry
     static async Task<Target?> FindAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT p.status, e.workflow_name, e.state FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id
+            SELECT p.status, e.workflow_name, e.state, e.trace_parent FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id
             WHERE p.id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Target(reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+        return await reader.ReadAsync(ct)
+            ? new Target(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
     }
 
     /// <summary>One statement: the purchase (still failed) back to pending, and for a re-creation its entry due now.</summary>

@@ -46,10 +46,12 @@ public sealed class ArgoWorkflowsTests : IAsyncLifetime
     IArgoWorkflows Client(params (string Key, string? Value)[] settings) =>
         Services(settings).GetRequiredService<IArgoWorkflows>();
 
+    const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
     static WorkflowRequest Request(Guid? id = null, string user = "alice", string retailer = "RET-001")
     {
         var purchaseId = id ?? Guid.NewGuid();
-        return new WorkflowRequest($"purchase-{purchaseId:D}", purchaseId, user, retailer);
+        return new WorkflowRequest($"purchase-{purchaseId:D}", purchaseId, user, retailer, TraceParent);
     }
 
     static string? Label(JsonElement workflow, string key) =>
@@ -82,13 +84,14 @@ public sealed class ArgoWorkflowsTests : IAsyncLifetime
         Assert.Equal("purchase-strategy-v2", Label(workflow, "workflows.argoproj.io/workflow-template"));
         Assert.Equal("alice", Annotation(workflow, "purchases/user"));
         Assert.Equal("RET-001", Annotation(workflow, "purchases/retailer-id"));
+        Assert.Equal(TraceParent, Annotation(workflow, "purchases/traceparent"));
 
         var spec = workflow.GetProperty("spec");
         Assert.Equal("purchase-strategy-v2", spec.GetProperty("workflowTemplateRef").GetProperty("name").GetString());
         var parameters = spec.GetProperty("arguments").GetProperty("parameters").EnumerateArray()
             .Select(p => (p.GetProperty("name").GetString(), p.GetProperty("value").GetString()));
         Assert.Equal(
-            [("purchase_id", request.PurchaseId.ToString("D")), ("user", "alice"), ("retailer_id", "RET-001")],
+            [("purchase_id", request.PurchaseId.ToString("D")), ("user", "alice"), ("retailer_id", "RET-001"), ("traceparent", TraceParent)],
             parameters);
     }
 

@@ -55,7 +55,7 @@ public sealed class KubernetesManifestTests
     public void The_deployment_runs_two_replicas_that_probe_readyz_and_healthz_on_the_container_port()
     {
         Assert.Equal(2, (int)Deployment["spec"]!["replicas"]!);
-        var port = Assert.Single(DeployFiles.Items(Container, "ports"));
+        var port = Assert.Single(DeployFiles.Items(Container, "ports"), p => (string?)p["name"] == "http");
         Assert.Equal(8080, (int)port["containerPort"]!);
 
         foreach (var (probe, path) in new[] { ("readinessProbe", "/readyz"), ("livenessProbe", "/healthz") })
@@ -108,9 +108,26 @@ public sealed class KubernetesManifestTests
 
         var names = DeployFiles.Items(PodSpec, "containers").Concat(DeployFiles.Items(PodSpec, "initContainers"))
             .SelectMany(c => DeployFiles.Items(c, "env")).Select(e => (string)e["name"]!).Distinct().ToList();
-        Assert.All(names, name => Assert.Contains(name.Replace("__", ":"), known));
+        // OpenTelemetry's standard variables are read as they are; the README names them.
+        Assert.All(names.Where(n => !n.StartsWith("OTEL_", StringComparison.Ordinal)), name => Assert.Contains(name.Replace("__", ":"), known));
+        Assert.All(names.Where(n => n.StartsWith("OTEL_", StringComparison.Ordinal)), name => Assert.Contains($"`{name}`", readme));
         Assert.Contains("ConnectionStrings__Purchases", names);
         Assert.Equal("purchase-strategy", Env(Container, "Argo__WorkflowTemplate"));
+    }
+
+    [Fact]
+    public void Metrics_are_on_a_management_port_that_the_service_exposes_and_the_service_monitor_scrapes()
+    {
+        var metricsPort = Assert.Single(DeployFiles.Items(Container, "ports"), p => (string?)p["name"] == "metrics");
+        Assert.Equal(Env(Container, "Metrics__Port"), metricsPort["containerPort"]!.ToString());
+        var service = DeployFiles.Resource(All(), "Service", "purchases");
+        Assert.Contains(DeployFiles.Items(service["spec"], "ports"), p => (string?)p["name"] == "metrics" && (string?)p["targetPort"] == "metrics");
+
+        var monitor = Assert.Single(DeployFiles.Yaml("deploy/monitoring/servicemonitor.yaml"));
+        Assert.Equal("ServiceMonitor", (string?)monitor["kind"]);
+        Assert.Equal(service["metadata"]!["labels"]!.ToJsonString(), monitor["spec"]!["selector"]!["matchLabels"]!.ToJsonString());
+        var endpoint = Assert.Single(DeployFiles.Items(monitor["spec"], "endpoints"));
+        Assert.Equal(("metrics", "/metrics"), ((string?)endpoint["port"], (string?)endpoint["path"]));
     }
 
     [Fact]
@@ -186,8 +203,8 @@ public sealed class KubernetesManifestTests
     public void The_service_sends_port_80_to_the_containers_8080_at_the_address_the_workflows_report_to()
     {
         var service = DeployFiles.Resource(All(), "Service", "purchases");
-        var port = Assert.Single(DeployFiles.Items(service["spec"], "ports"));
-        var containerPort = Assert.Single(DeployFiles.Items(Container, "ports"));
+        var port = Assert.Single(DeployFiles.Items(service["spec"], "ports"), p => (string?)p["name"] == "http");
+        var containerPort = Assert.Single(DeployFiles.Items(Container, "ports"), p => (string?)p["name"] == "http");
 
         Assert.Equal("ClusterIP", (string?)service["spec"]!["type"]);
         Assert.Equal(80, (int)port["port"]!);

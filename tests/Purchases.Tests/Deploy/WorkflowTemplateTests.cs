@@ -44,7 +44,7 @@ public sealed class WorkflowTemplateTests
         // The service's side, from the code that builds the workflow (the story test checks a real submission too).
         var sent = Regex.Matches(DeployFiles.Text("src/Infrastructure/Argo/ArgoWorkflows.cs"), @"new Parameter \{ Name = ""([^""]+)""")
             .Select(m => m.Groups[1].Value).Order();
-        Assert.Equal(["purchase_id", "retailer_id", "user"], declared);
+        Assert.Equal(["purchase_id", "retailer_id", "traceparent", "user"], declared);
         Assert.Equal(declared, sent);
     }
 
@@ -57,6 +57,8 @@ public sealed class WorkflowTemplateTests
         Assert.Equal("PUT", args[args.IndexOf("--request") + 1]);
         Assert.Contains("Authorization: Bearer $(WORKER_TOKEN)", args);
         Assert.Contains("Content-Type: application/json", args);
+        // The report-back joins the purchase's trace (the service passes its traceparent as a parameter).
+        Assert.Contains("traceparent: {{workflow.parameters.traceparent}}", args);
         Assert.Contains("--fail-with-body", args); // an HTTP error must fail the step, or nothing is retried
         Assert.Equal("http://purchases.purchases.svc.cluster.local" + UpdatePath, args[^1]);
 

@@ -100,6 +100,8 @@ public sealed class FakeArgo : IAsyncDisposable
 
     public string? LastNamespace { get; private set; }
     public string? LastAuthorization { get; private set; }
+    /// <summary>The <c>traceparent</c> header of the last request.</summary>
+    public string? LastTraceParent { get; private set; }
     /// <summary>The <c>fields</c> query parameter of the last GET or list.</summary>
     public string? LastFields { get; private set; }
 
@@ -218,7 +220,7 @@ public sealed class FakeArgo : IAsyncDisposable
             HiddenFromLists.Clear();
             LastLabelSelector = null;
             readStatus = null;
-            LastNamespace = LastAuthorization = LastFields = null;
+            LastNamespace = LastAuthorization = LastFields = LastTraceParent = null;
         }
     }
 
@@ -387,6 +389,7 @@ public sealed class FakeArgo : IAsyncDisposable
     {
         LastNamespace = ns;
         LastAuthorization = context.Request.Headers.Authorization.FirstOrDefault();
+        LastTraceParent = context.Request.Headers["traceparent"].FirstOrDefault();
     }
 
     // Called under the gate.

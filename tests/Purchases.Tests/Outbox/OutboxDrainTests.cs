@@ -53,8 +53,11 @@ public sealed class OutboxDrainTests(ApiFactory api, DrainingApiFactory draining
         Assert.Equal("purchase-strategy", spec.GetProperty("workflowTemplateRef").GetProperty("name").GetString());
         var parameters = spec.GetProperty("arguments").GetProperty("parameters").EnumerateArray()
             .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("value").GetString());
+        var traceParent = parameters["traceparent"];
+        parameters.Remove("traceparent");
         Assert.Equal(new Dictionary<string, string?> { ["purchase_id"] = id.ToString(), ["user"] = "trebolenergia", ["retailer_id"] = "123" },
             parameters);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(traceParent ?? "", "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"), traceParent);
 
         Assert.Equal("submitted|0|-", await WaitForStateAsync(id, "submitted"));
         var got = await BodyOf(await Api.ClientFor(_token).GetPurchaseAsync("trebolenergia", id));

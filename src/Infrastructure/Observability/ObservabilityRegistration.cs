@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Purchases.Infrastructure.Outbox;
+
+namespace Purchases.Infrastructure.Observability;
+
+public static class ObservabilityRegistration
+{
+    const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// OpenTelemetry: traces (ASP.NET Core, HttpClient, Npgsql and our own spans) and metrics (the same, the runtime,
+    /// and the <c>Purchases.Outbox</c> meter). Both go over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the SDK
+    /// reads the standard <c>OTEL_*</c> variables); spans are made either way, so the <c>traceparent</c> travels.
+    /// Metrics are also served to Prometheus at <c>/metrics</c>: on the API's port, or alone on <c>Metrics:Port</c>.
+    /// Logs carry the trace and span ids in their scope.
+    /// </summary>
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpoint]);
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName: "purchases"))
+            .WithTracing(t =>
+            {
+                t.AddSource(PurchasesTelemetry.SourceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsInfrastructure(http.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql();
+                if (exportOtlp) t.AddOtlpExporter();
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(OutboxMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation();
+                if (metrics.Port is { } port)
+                    m.AddPrometheusHttpListener(o => (o.Host, o.Port, o.ScrapeEndpointPath) = (metrics.Host, port, "/metrics"));
+                else
+                    m.AddPrometheusExporter();
+                if (exportOtlp) m.AddOtlpExporter();
+            });
+        return builder;
+    }
+
+    /// <summary><c>/metrics</c> on the API's port, unless <c>Metrics:Port</c> serves it alone; no Bearer token either way.</summary>
+    public static WebApplication MapMetricsEndpoint(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is null)
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    static bool IsInfrastructure(PathString path) =>
+        path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+}

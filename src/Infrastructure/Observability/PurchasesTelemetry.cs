@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace Purchases.Infrastructure.Observability;
+
+/// <summary>
+/// The service's own spans. A purchase's trace starts at its submit; the W3C <c>traceparent</c> stored with its outbox
+/// entry lets the asynchronous steps (the Argo create, the workflow's report-back) join that same trace.
+/// </summary>
+public static class PurchasesTelemetry
+{
+    public const string SourceName = "Purchases";
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>The context of a stored <c>traceparent</c>, or default when there is none (or it does not parse).</summary>
+    public static ActivityContext ContextOf(string? traceParent) =>
+        traceParent is not null && ActivityContext.TryParse(traceParent, null, out var context) ? context : default;
+
+    /// <summary>Links to the stored traces of the purchases a batch span works on (those that have one).</summary>
+    public static IEnumerable<ActivityLink> LinksTo(IEnumerable<string?> traceParents) =>
+        traceParents.Select(ContextOf).Where(c => c != default).Select(c => new ActivityLink(c));
+
+    /// <summary>The W3C traceparent of the current span, as it travels in headers and workflow parameters.</summary>
+    public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;
+}
