@@ -24,40 +24,14 @@ public static class OutboxCommands
     public static Command Outbox(CliContext cli) =>
         new("outbox", "The operator's view of the outbox.") { List(cli), Stats(cli), Replay(cli) };
 
-    sealed class FilterOptions
-    {
-        public readonly Option<string> State = new("--state") { Description = "pending, submitted or failed" };
-        public readonly Option<string> User = new("--user");
-        public readonly Option<string> RetailerId = new("--retailer-id");
-        public readonly Option<string> PurchaseId = new("--purchase-id");
-        public readonly Option<string> CreatedFrom = new("--created-from") { Description = "RFC 3339 UTC, inclusive" };
-        public readonly Option<string> CreatedTo = new("--created-to") { Description = "RFC 3339 UTC, exclusive" };
-        public readonly Option<string> ErrorContains = new("--error-contains") { Description = "text in last_error" };
-
-        public void AddTo(Command command)
-        {
-            foreach (var option in new[] { State, User, RetailerId, PurchaseId, CreatedFrom, CreatedTo, ErrorContains })
-                command.Add(option);
-        }
-
-        public T Read<T>(ParseResult parsed, T parameters) where T : OutboxFilterParameters
-        {
-            parameters.State = parsed.GetValue(State);
-            parameters.User = parsed.GetValue(User);
-            parameters.RetailerId = parsed.GetValue(RetailerId);
-            parameters.PurchaseId = parsed.GetValue(PurchaseId);
-            parameters.CreatedFrom = parsed.GetValue(CreatedFrom);
-            parameters.CreatedTo = parsed.GetValue(CreatedTo);
-            parameters.ErrorContains = parsed.GetValue(ErrorContains);
-            return parameters;
-        }
-    }
+    static FilterOptions<OutboxFilterParameters> Filters() => new(
+        new Option<string>("--state") { Description = "pending, submitted or failed" }, (p, v) => p.State = v, "text in last_error");
 
     static Option<bool> JsonOption() => new("--json") { Description = "print the admin API's JSON instead of a table" };
 
     static Command List(CliContext cli)
     {
-        var filters = new FilterOptions();
+        var filters = Filters();
         var limit = new Option<string>("--limit") { Description = "1 to 1000, default 100" };
         var cursor = new Option<string>("--cursor") { Description = "next_cursor of the previous page" };
         var json = JsonOption();
@@ -94,7 +68,7 @@ public static class OutboxCommands
         var ids = new Argument<string[]>("id") { Arity = ArgumentArity.ZeroOrMore, Description = "outbox entry ids" };
         var allFailed = new Option<bool>("--all-failed") { Description = "every failed entry matching the filters, atomically" };
         var dryRun = new Option<bool>("--dry-run") { Description = "with --all-failed: only count" };
-        var filters = new FilterOptions();
+        var filters = Filters();
         var json = JsonOption();
         var replay = new Command("replay", "Send entries to Argo again: back to pending, attempts 0, due now.")
             { ids, allFailed, dryRun, json };

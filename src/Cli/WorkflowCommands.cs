@@ -21,38 +21,13 @@ public static class WorkflowCommands
     public static Command Workflows(CliContext cli) => new("workflows", "The operator's view of the purchases' Argo workflows.")
         { List(cli), Retry(cli) };
 
-    sealed class FilterOptions
-    {
-        public readonly Option<string> Condition = new("--condition") { Description = "failed or stuck; both when omitted" };
-        public readonly Option<string> User = new("--user");
-        public readonly Option<string> RetailerId = new("--retailer-id");
-        public readonly Option<string> PurchaseId = new("--purchase-id");
-        public readonly Option<string> CreatedFrom = new("--created-from") { Description = "RFC 3339 UTC, inclusive" };
-        public readonly Option<string> CreatedTo = new("--created-to") { Description = "RFC 3339 UTC, exclusive" };
-        public readonly Option<string> ErrorContains = new("--error-contains") { Description = "text in the error or Argo's message" };
-
-        public void AddTo(Command command)
-        {
-            foreach (var option in new[] { Condition, User, RetailerId, PurchaseId, CreatedFrom, CreatedTo, ErrorContains })
-                command.Add(option);
-        }
-
-        public T Read<T>(ParseResult parsed, T parameters) where T : WorkflowFilterParameters
-        {
-            parameters.Condition = parsed.GetValue(Condition);
-            parameters.User = parsed.GetValue(User);
-            parameters.RetailerId = parsed.GetValue(RetailerId);
-            parameters.PurchaseId = parsed.GetValue(PurchaseId);
-            parameters.CreatedFrom = parsed.GetValue(CreatedFrom);
-            parameters.CreatedTo = parsed.GetValue(CreatedTo);
-            parameters.ErrorContains = parsed.GetValue(ErrorContains);
-            return parameters;
-        }
-    }
+    static FilterOptions<WorkflowFilterParameters> Filters() => new(
+        new Option<string>("--condition") { Description = "failed or stuck; both when omitted" }, (p, v) => p.Condition = v,
+        "text in the error or Argo's message");
 
     static Command List(CliContext cli)
     {
-        var filters = new FilterOptions();
+        var filters = Filters();
         var limit = new Option<string>("--limit") { Description = "1 to 1000, default 100" };
         var cursor = new Option<string>("--cursor") { Description = "next_cursor of the previous page" };
         var json = new Option<bool>("--json") { Description = "print the admin API's JSON instead of a table" };
@@ -87,7 +62,7 @@ public static class WorkflowCommands
         var limit = new Option<string>("--limit") { Description = "with --all-failed: at most this many, 1 to 1000 (default 1000)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "only say what a retry would do" };
         var json = new Option<bool>("--json") { Description = "print the admin API's JSON instead of a line" };
-        var filters = new FilterOptions();
+        var filters = Filters();
         var retry = new Command("retry", "Retry failed purchases' workflows: in place in Argo, or created again.")
             { ids, allFailed, limit, dryRun, json };
         filters.AddTo(retry);

@@ -2,37 +2,20 @@ using FastEndpoints;
 using System.Text;
 using FluentValidation;
 using NodaTime;
-using NodaTime.Text;
 using Npgsql;
+using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Infrastructure.Outbox;
 
-/// <summary>The operators' filters, as raw query values (API) or options (CLI); shared by listing and bulk replay.</summary>
-public abstract class OutboxFilterParameters
+/// <summary>The outbox's filters: the shared ones and the entry's state; shared by listing and bulk replay.</summary>
+public abstract class OutboxFilterParameters : PurchaseFilterParameters
 {
     [QueryParam]
     public string? State { get; set; }
-    [QueryParam]
-    public string? User { get; set; }
-    [QueryParam]
-    public string? RetailerId { get; set; }
-    [QueryParam]
-    public string? PurchaseId { get; set; }
-    [QueryParam]
-    public string? CreatedFrom { get; set; }
-    [QueryParam]
-    public string? CreatedTo { get; set; }
-    /// <summary>Text that <c>last_error</c> contains, ignoring case.</summary>
-    [QueryParam]
-    public string? ErrorContains { get; set; }
 
-    public OutboxEntryFilter ToFilter() => new(
-        State, User, RetailerId, PurchaseId is null ? null : Guid.Parse(PurchaseId),
-        ParseInstant(CreatedFrom), ParseInstant(CreatedTo), ErrorContains);
-
-    internal static Instant? ParseInstant(string? text) =>
-        text is null ? null : InstantPattern.ExtendedIso.Parse(text).GetValueOrThrow();
+    public OutboxEntryFilter ToFilter() =>
+        new(State, User, RetailerId, PurchaseGuid, CreatedFromInstant, CreatedToInstant, ErrorContains);
 }
 
 public sealed class OutboxFilterRules : AbstractValidator<OutboxFilterParameters>
@@ -43,15 +26,8 @@ public sealed class OutboxFilterRules : AbstractValidator<OutboxFilterParameters
     {
         RuleFor(p => p.State).Must(s => s is null || States.Contains(s))
             .WithMessage($"Query parameter \"state\" must be one of: {string.Join(", ", States)}.");
-        RuleFor(p => p.PurchaseId).Must(id => id is null || Guid.TryParseExact(id, "D", out _))
-            .WithMessage("Query parameter \"purchase_id\" must be a UUID.");
-        RuleFor(p => p.CreatedFrom).Must(IsInstant)
-            .WithMessage("Query parameter \"created_from\" must be an RFC 3339 UTC timestamp (e.g., \"2025-11-10T09:00:00Z\").");
-        RuleFor(p => p.CreatedTo).Must(IsInstant)
-            .WithMessage("Query parameter \"created_to\" must be an RFC 3339 UTC timestamp (e.g., \"2025-11-10T09:00:00Z\").");
+        Include(new PurchaseFilterRules());
     }
-
-    static bool IsInstant(string? text) => text is null || InstantPattern.ExtendedIso.Parse(text).Success;
 }
 
 /// <summary>

@@ -275,11 +275,7 @@ public sealed class FakeArgo : IAsyncDisposable
     {
         Interlocked.Increment(ref getCalls);
         Record(context, ns);
-        if (readStatus is int down)
-        {
-            await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
-            return;
-        }
+        if (await AnsweredAsDownAsync(context)) return;
         LastFields = context.Request.Query["fields"];
         JsonElement workflow;
         bool found;
@@ -293,11 +289,7 @@ public sealed class FakeArgo : IAsyncDisposable
     {
         Interlocked.Increment(ref listCalls);
         Record(context, ns);
-        if (readStatus is int down)
-        {
-            await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
-            return;
-        }
+        if (await AnsweredAsDownAsync(context)) return;
         var selector = LastLabelSelector = context.Request.Query["listOptions.labelSelector"];
         LastFields = context.Request.Query["fields"];
         var requirements = new List<(string Key, HashSet<string> Values)>();
@@ -326,11 +318,7 @@ public sealed class FakeArgo : IAsyncDisposable
     {
         Interlocked.Increment(ref retryCalls);
         Record(context, ns);
-        if (readStatus is int down)
-        {
-            await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
-            return;
-        }
+        if (await AnsweredAsDownAsync(context)) return;
         JsonElement retried = default;
         string? refusal = null;
         lock (gate)
@@ -383,6 +371,14 @@ public sealed class FakeArgo : IAsyncDisposable
         }
         lock (gate) nonConforming.AddRange(problems);
         await ErrorAsync(context, 400, 3, "fake argo: not Argo's API: " + string.Join("; ", problems));
+    }
+
+    /// <summary>When <see cref="ReadsRespond"/> set a status, answers with it (true) instead of the call.</summary>
+    async Task<bool> AnsweredAsDownAsync(HttpContext context)
+    {
+        if (readStatus is not int down) return false;
+        await ErrorAsync(context, down, GrpcCodeOf(down), $"fake argo: scripted HTTP {down}");
+        return true;
     }
 
     void Record(HttpContext context, string ns)
