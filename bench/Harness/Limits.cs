@@ -62,14 +62,17 @@ public static class Limits
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
                     var insert = new NpgsqlBatchCommand("""
-                        INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
-                        VALUES ($1, $2, $3, 'pending', $4, $5, $5)
+                        INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at,
+                                               delivery_from, delivery_to)
+                        VALUES ($1, $2, $3, 'pending', $4, $5, $5, $6, $7)
                         """);
                     insert.Parameters.Add(new NpgsqlParameter { Value = id });
                     insert.Parameters.Add(new NpgsqlParameter { Value = user });
                     insert.Parameters.Add(new NpgsqlParameter { Value = retailer });
                     insert.Parameters.Add(new NpgsqlParameter { Value = set.Mw.Length });
                     insert.Parameters.Add(new NpgsqlParameter { Value = now });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = set.Local[0].Date });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = set.Local[^1].Date });
                     batch.BatchCommands.Add(insert);
                     var outbox = new NpgsqlBatchCommand("""
                         INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, next_attempt_at, created_at, updated_at)
@@ -128,7 +131,8 @@ public static class Limits
             }
             await using var command = dataSource.CreateCommand("""
                 SELECT p.id, p.status, p.error, p.created_at, p.strategy_output::text, p.updated_at, p.rows_uploaded,
-                       p.retailer_id, e.workflow_name, e.state, e.attempts, e.submitted_at, e.last_error
+                       p.retailer_id, e.workflow_name, e.state, e.attempts, e.submitted_at, e.last_error,
+                       p.workflow_phase, p.workflow_message, p.workflow_started_at, p.workflow_finished_at
                 FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
                 WHERE p.id = $1 AND p."user" = $2
                 """);
@@ -162,6 +166,12 @@ public static class Limits
                 if (reader.IsDBNull(11)) json.WriteNull("submitted_at");
                 else json.WriteString("submitted_at", Rfc3339(reader.GetFieldValue<Instant>(11)));
                 if (reader.IsDBNull(12)) json.WriteNull("last_error"); else json.WriteString("last_error", reader.GetString(12));
+                if (reader.IsDBNull(13)) json.WriteNull("phase"); else json.WriteString("phase", reader.GetString(13));
+                if (reader.IsDBNull(14)) json.WriteNull("message"); else json.WriteString("message", reader.GetString(14));
+                if (reader.IsDBNull(15)) json.WriteNull("started_at");
+                else json.WriteString("started_at", Rfc3339(reader.GetFieldValue<Instant>(15)));
+                if (reader.IsDBNull(16)) json.WriteNull("finished_at");
+                else json.WriteString("finished_at", Rfc3339(reader.GetFieldValue<Instant>(16)));
                 json.WriteEndObject();
             }
             json.WriteEndObject();

@@ -27,8 +27,8 @@ public static class ReconcileRate
         var ids = new List<Guid>(n);
         await using (var command = dataSource.CreateCommand("""
             WITH p AS (
-                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
-                SELECT gen_random_uuid(), 'bench-user', $1, 'pending', 0, now(), now() FROM generate_series(1, $2)
+                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
+                SELECT gen_random_uuid(), 'bench-user', $1, 'pending', 0, now(), now(), current_date, current_date FROM generate_series(1, $2)
                 RETURNING id)
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, state, submitted_at, next_attempt_at,
                                         created_at, updated_at)

@@ -308,6 +308,40 @@ public static class Report
             md.AppendLine();
         }
 
+        // ---- scenario 7 -------------------------------------------------------------------------------------------------
+        var listFirst = Wrk("list-first", "svc");
+        var rows = lines.Where(l => l.Kind == "rows").ToList();
+        if (listFirst is not null || rows.Count > 0)
+        {
+            md.AppendLine("## 7. What retailers read: their purchase list, a year's rows");
+            md.AppendLine();
+        }
+        if (listFirst is not null)
+        {
+            md.AppendLine($"**List.** After scenario 6, {M("list_purchases_of_user")} purchases belong to the benchmark's customer " +
+                          "(100,000 of them inserted with SQL, 1 % `failed`). `GET …/purchases?limit=100`: the first page, a page " +
+                          "halfway down (the cursor of the purchase in the middle), and the first page of `status=failed`.");
+            md.AppendLine();
+            md.AppendLine("| page | req/s | p50 | p99 |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var (name, label) in new[] { ("list-first", "first page"), ("list-deep", "halfway down"), ("list-failed", "status=failed") })
+                if (Wrk(name, "svc") is { } a)
+                    md.AppendLine($"| {label} | **{Num(a.Rps, 0)}** | {Ms(a.P50)} | {Ms(a.P99)} |");
+            md.AppendLine();
+        }
+        if (rows.Count > 0)
+        {
+            md.AppendLine("**Rows read-back.** `GET …/purchase/{id}/rows` of the year-long purchase (35,040 rows) submitted before " +
+                          "scenario 1, sequential requests, by curl; the service's RSS sampled every 20 ms meanwhile.");
+            md.AppendLine();
+            md.AppendLine("| format | requests | median | max | first byte (median) | body | RSS before | RSS peak |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var r in rows)
+                md.AppendLine($"| {r.S("format")} | {r.D("n"):0} | **{Ms(r.D("median_ms"))}** | {Ms(r.D("max_ms"))} | {Ms(r.D("first_byte_median_ms"))} | " +
+                              $"{Num(r.D("bytes") / 1e6, 2)} MB | {Mib(r.D("rss_before_kb"))} | {Mib(r.D("rss_peak_kb"))} |");
+            md.AppendLine();
+        }
+
         // ---- CPU per request --------------------------------------------------------------------------------------------
         md.AppendLine("## CPU per request, by process (from /proc, same runs as above)");
         md.AppendLine();

@@ -36,10 +36,9 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
     /// </summary>
     async Task<GetPurchaseResponse?> FindAsync(Guid id, GetPurchaseRequest req, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT p.status, p.error, p.created_at, p.strategy_output::text, p.updated_at, p.rows_uploaded, p.retailer_id,
-                   e.workflow_name, e.state, e.attempts, e.submitted_at, e.last_error,
-                   p.workflow_phase, p.workflow_message, p.workflow_started_at, p.workflow_finished_at
+                   {WorkflowView.Columns}
             FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
             WHERE p.id = $1 AND p."user" = $2
             """);
@@ -50,18 +49,15 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
         return new GetPurchaseResponse(
             id, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<Instant>(2),
             StrategyOutput(reader.IsDBNull(3) ? null : reader.GetString(3), req.Idmodel), reader.GetFieldValue<Instant>(4),
-            reader.GetInt32(5), reader.GetString(6),
-            reader.IsDBNull(7) ? null : new WorkflowView(reader.GetString(7), reader.GetString(8), reader.GetInt32(9),
-                reader.IsDBNull(10) ? null : reader.GetFieldValue<Instant>(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13),
-                reader.IsDBNull(14) ? null : reader.GetFieldValue<Instant>(14),
-                reader.IsDBNull(15) ? null : reader.GetFieldValue<Instant>(15)));
+            reader.GetInt32(5), reader.GetString(6), WorkflowView.Read(reader, 7));
     }
 
-    static JsonElement? StrategyOutput(string? stored, string? idmodel)
+    static StoredJson? StrategyOutput(string? stored, string? idmodel)
     {
         if (stored is null) return null;
-        var output = JsonSerializer.Deserialize<JsonElement>(stored);
-        return idmodel is null ? output : StrategyOutputFilter.Apply(output, idmodel);
+        if (idmodel is null) return new StoredJson(stored);
+        return StrategyOutputFilter.Apply(JsonSerializer.Deserialize<JsonElement>(stored), idmodel) is { } kept
+            ? StoredJson.From(kept)
+            : null;
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using NJsonSchema.Annotations;
 using NodaTime;
+using Purchases.Infrastructure.Api;
 
 namespace Purchases.Features.GetPurchase;
 
@@ -8,15 +10,8 @@ public sealed record GetPurchaseResponse(
     string Status,
     string? Error,
     Instant CreatedAt,
-    JsonElement? StrategyOutput,
+    [property: JsonSchemaType(typeof(JsonElement))] StoredJson? StrategyOutput,
     Instant UpdatedAt,
     int RowsUploaded,
     string RetailerId,
     WorkflowView? Workflow);
-
-/// <summary>
-/// Where the purchase's Argo workflow stands: its outbox entry (state, attempts, submitted_at, last_error) and, once
-/// the reconciler has read it, Argo's phase, message and times.
-/// </summary>
-public sealed record WorkflowView(string Name, string State, int Attempts, Instant? SubmittedAt, string? LastError,
-    string? Phase, string? Message, Instant? StartedAt, Instant? FinishedAt);

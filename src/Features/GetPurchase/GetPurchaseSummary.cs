@@ -24,7 +24,7 @@ public sealed class GetPurchaseSummary : Summary<GetPurchaseEndpoint>
         var at = NodaTime.Instant.FromUtc(2025, 11, 10, 9, 0);
         Response(200, "The purchase.", "application/json", new GetPurchaseResponse(
             Guid.Parse("01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f"), "completed", "", at,
-            JsonSerializer.Deserialize<JsonElement>("""{"idmodel": 7, "buy": [1.5, 2.0]}"""), at + NodaTime.Duration.FromMinutes(30), 96, "123",
+            new StoredJson("""{"idmodel": 7, "buy": [1.5, 2.0]}"""), at + NodaTime.Duration.FromMinutes(30), 96, "123",
             new WorkflowView("purchase-01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f", "submitted", 0, at + NodaTime.Duration.FromSeconds(1), null,
                 "Succeeded", null, at + NodaTime.Duration.FromSeconds(2), at + NodaTime.Duration.FromMinutes(29))));
         this.AccessErrors();

@@ -14,13 +14,13 @@ public static class ListOutboxEntriesQuery
         await using var command = dataSource.CreateCommand();
         var where = new StringBuilder("WHERE true");
         request.ToFilter().AppendTo(where, command);
-        if (request.Cursor is not null && KeysetCursor.TryParse(request.Cursor, out var after))
+        if (request.After() is { } after)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
             command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
             where.Append($" AND (e.created_at, e.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
         }
-        var limit = request.PageSize;
+        var limit = request.PageSize();
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
         command.CommandText = $"""
             SELECT e.id, e.purchase_id, p."user", p.retailer_id, e.state, e.attempts, e.last_error, e.created_at,

@@ -16,13 +16,13 @@ public static class ListWorkflowsQuery
         await using var command = dataSource.CreateCommand();
         var where = new StringBuilder("WHERE true");
         request.AppendTo(where, command, clock.GetCurrentInstant() - Duration.FromTimeSpan(options.Value.StuckAfter));
-        if (request.Cursor is not null && KeysetCursor.TryParse(request.Cursor, out var after))
+        if (request.After() is { } after)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
             command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
             where.Append($" AND (p.created_at, p.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
         }
-        var limit = request.PageSize;
+        var limit = request.PageSize();
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
         command.CommandText = $"""
             SELECT p.id, p."user", p.retailer_id, p.status, p.error, e.workflow_name, e.state, p.workflow_phase,

@@ -21,6 +21,18 @@ public sealed class PurchaseSchedule(int count) : IDisposable
     public Instant[] Instants { get; } = InstantsPool.Rent(count);
     public decimal[] Megawatts { get; } = MegawattsPool.Rent(count);
 
+    /// <summary>The first and last local date the schedule covers (its items may come in any order).</summary>
+    public (LocalDate From, LocalDate To) DeliveryDates()
+    {
+        LocalDateTime first = LocalTimes[0], last = LocalTimes[0];
+        for (var i = 1; i < Count; i++)
+        {
+            if (LocalTimes[i] < first) first = LocalTimes[i];
+            if (LocalTimes[i] > last) last = LocalTimes[i];
+        }
+        return (first.Date, last.Date);
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -91,8 +91,8 @@ public static class SubmitPurchaseStorage
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand(
             """
-            INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $6)
+            INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
+            VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
             """);
         insert.Parameters.Add(new NpgsqlParameter { Value = id });
         insert.Parameters.Add(new NpgsqlParameter { Value = request.User });
@@ -100,6 +100,9 @@ public static class SubmitPurchaseStorage
         insert.Parameters.Add(new NpgsqlParameter { Value = PurchaseStatus.Pending });
         insert.Parameters.Add(new NpgsqlParameter { Value = request.Schedule!.Count });
         insert.Parameters.Add(new NpgsqlParameter { Value = now });
+        var (from, to) = request.Schedule.DeliveryDates();
+        insert.Parameters.Add(new NpgsqlParameter { Value = from });
+        insert.Parameters.Add(new NpgsqlParameter { Value = to });
         batch.BatchCommands.Add(insert);
         OutboxWriter.AddWorkflowCreate(batch, id, request.User, request.RetailerId, now, Activity.Current?.Id);
         await batch.ExecuteNonQueryAsync(ct);

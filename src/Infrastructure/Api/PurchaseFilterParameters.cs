@@ -1,7 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Purchases.Infrastructure.Api;
 
@@ -26,10 +25,8 @@ public abstract class PurchaseFilterParameters
     public string? ErrorContains { get; set; }
 
     public Guid? PurchaseGuid => PurchaseId is null ? null : Guid.Parse(PurchaseId);
-    public Instant? CreatedFromInstant => ParseInstant(CreatedFrom);
-    public Instant? CreatedToInstant => ParseInstant(CreatedTo);
-
-    static Instant? ParseInstant(string? text) => text is null ? null : InstantPattern.ExtendedIso.Parse(text).GetValueOrThrow();
+    public Instant? CreatedFromInstant => QueryValues.Instant(CreatedFrom);
+    public Instant? CreatedToInstant => QueryValues.Instant(CreatedTo);
 }
 
 public sealed class PurchaseFilterRules : AbstractValidator<PurchaseFilterParameters>
@@ -38,11 +35,7 @@ public sealed class PurchaseFilterRules : AbstractValidator<PurchaseFilterParame
     {
         RuleFor(p => p.PurchaseId).Must(id => id is null || Guid.TryParseExact(id, "D", out _))
             .WithMessage("Query parameter \"purchase_id\" must be a UUID.");
-        RuleFor(p => p.CreatedFrom).Must(IsInstant)
-            .WithMessage("Query parameter \"created_from\" must be an RFC 3339 UTC timestamp (e.g., \"2025-11-10T09:00:00Z\").");
-        RuleFor(p => p.CreatedTo).Must(IsInstant)
-            .WithMessage("Query parameter \"created_to\" must be an RFC 3339 UTC timestamp (e.g., \"2025-11-10T09:00:00Z\").");
+        RuleFor(p => p.CreatedFrom).Must(QueryValues.IsInstant).WithMessage(QueryValues.InstantMessage("created_from"));
+        RuleFor(p => p.CreatedTo).Must(QueryValues.IsInstant).WithMessage(QueryValues.InstantMessage("created_to"));
     }
-
-    static bool IsInstant(string? text) => text is null || InstantPattern.ExtendedIso.Parse(text).Success;
 }

@@ -10,9 +10,11 @@ namespace Purchases.Infrastructure.Observability;
 public static class ObservabilityRegistration
 {
     const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    const string SamplerVariable = "OTEL_TRACES_SAMPLER";
 
     /// <summary>
-    /// OpenTelemetry: traces (ASP.NET Core, HttpClient, Npgsql and our own spans) and metrics (the same, the runtime,
+    /// OpenTelemetry: traces (ASP.NET Core, HttpClient, Npgsql and our own spans; every write's trace, a share of the
+    /// reads': <see cref="ReadRatioSampler"/>) and metrics (the same, the runtime,
     /// and the <c>Purchases.Outbox</c> meter). Both go over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the SDK
     /// reads the standard <c>OTEL_*</c> variables); spans are made either way, so the <c>traceparent</c> travels.
     /// Metrics are also served to Prometheus at <c>/metrics</c>: on the API's port, or alone on <c>Metrics:Port</c>.
@@ -21,11 +23,14 @@ public static class ObservabilityRegistration
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        var tracing = builder.Configuration.GetSection(TracingOptions.Section).Get<TracingOptions>() ?? new TracingOptions();
         var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpoint]);
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName: "purchases"))
             .WithTracing(t =>
@@ -34,6 +39,10 @@ public static class ObservabilityRegistration
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsInfrastructure(http.Request.Path))
                     .AddHttpClientInstrumentation()
                     .AddNpgsql();
+                // The SDK reads OTEL_TRACES_SAMPLER itself when no sampler is set here.
+                if (string.IsNullOrWhiteSpace(builder.Configuration[SamplerVariable]))
+                    t.SetSampler(services => new ParentBasedSampler(new ReadRatioSampler(
+                        Math.Clamp(tracing.ReadSampleRatio, 0, 1), services.GetRequiredService<IHttpContextAccessor>())));
                 if (exportOtlp) t.AddOtlpExporter();
             })
             .WithMetrics(m =>

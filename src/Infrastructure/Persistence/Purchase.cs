@@ -11,6 +11,9 @@ public sealed class Purchase
     public string? Error { get; set; }
     public string? StrategyOutput { get; set; }
     public int RowsUploaded { get; set; }
+    /// <summary>The first and last local date of the schedule (market time), for the list's delivery filters.</summary>
+    public LocalDate DeliveryFrom { get; set; }
+    public LocalDate DeliveryTo { get; set; }
     public Instant CreatedAt { get; set; }
     public Instant UpdatedAt { get; set; }
 

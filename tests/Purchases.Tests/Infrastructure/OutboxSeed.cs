@@ -7,8 +7,8 @@ public static class OutboxSeed
         string retailerId = "123", string? lastError = "HTTP 500: boom", int attempts = 10, string createdAgo = "1 hour") =>
         api.ExecuteAsync($"""
             WITH p AS (
-                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
-                SELECT gen_random_uuid(), '{user}', '{retailerId}', 'pending', 0, now(), now() FROM generate_series(1, {count})
+                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
+                SELECT gen_random_uuid(), '{user}', '{retailerId}', 'pending', 0, now(), now(), current_date, current_date FROM generate_series(1, {count})
                 RETURNING id)
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, state, attempts, last_error, next_attempt_at,
                                         created_at, updated_at, submitted_at, failed_at)

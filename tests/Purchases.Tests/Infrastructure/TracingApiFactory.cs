@@ -7,10 +7,18 @@ using OpenTelemetry.Trace;
 
 namespace Purchases.Tests.Infrastructure;
 
-/// <summary>A draining service instance whose spans are also kept in memory (the OpenTelemetry in-memory exporter).</summary>
-public sealed class TracingApiFactory : DrainingApiFactory
+/// <summary>
+/// A draining service instance whose spans are also kept in memory (the OpenTelemetry in-memory exporter), with every
+/// read traced too (<c>Tracing:ReadSampleRatio</c>), unless a subclass says otherwise.
+/// </summary>
+public class TracingApiFactory : DrainingApiFactory
 {
     readonly List<Activity> spans = [];
+
+    protected virtual double ReadSampleRatio => 1.0;
+
+    protected override IEnumerable<(string Key, string Value)> ExtraSettings =>
+        [("Tracing:ReadSampleRatio", ReadSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

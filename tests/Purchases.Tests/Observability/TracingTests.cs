@@ -87,6 +87,7 @@ public sealed class TracingTests(ApiFactory api, TracingApiFactory service) : Ap
             .ToList();
 
         Assert.NotEmpty(values);
+        Assert.Contains(service.Spans, s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("GET", StringComparison.Ordinal));
         foreach (var secret in new[] { _customer, _worker, "pur_not-a-real-token", "Bearer", "\"purchase\":", "idmodel" })
             Assert.DoesNotContain(values, v => v.Contains(secret, StringComparison.Ordinal));
         Assert.DoesNotContain(values, v => v.StartsWith("http.request.header.authorization", StringComparison.OrdinalIgnoreCase));

@@ -35,7 +35,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
         var document = JsonNode.Parse(await ServedDocumentAsync())!;
         var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Op: o.Value!))).ToList();
 
-        Assert.Equal(11, operations.Count);
+        Assert.Equal(13, operations.Count);
         Assert.DoesNotContain(operations, o => o.Path.StartsWith("/api/v0/user/submit-purchase"));
         Assert.All(operations, o =>
         {

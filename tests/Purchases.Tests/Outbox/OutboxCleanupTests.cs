@@ -12,10 +12,10 @@ public sealed class OutboxCleanupTests(ApiFactory api) : ApiTest(api)
         // u6 and u7: submitted long ago, but their purchases are not final: the reconciler still follows them.
         await Api.ExecuteAsync("""
             WITH p AS (
-                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
+                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
                 SELECT gen_random_uuid(), 'u' || n, '1',
                        CASE n WHEN 6 THEN 'pending' WHEN 7 THEN 'in_progress' WHEN 3 THEN 'failed' ELSE 'completed' END,
-                       0, now(), now() FROM generate_series(1, 7) n
+                       0, now(), now(), current_date, current_date FROM generate_series(1, 7) n
                 RETURNING id, "user")
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, state, submitted_at, created_at, updated_at)
             SELECT gen_random_uuid(), id, '{}', 'purchase-' || id,

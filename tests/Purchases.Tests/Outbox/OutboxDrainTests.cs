@@ -179,8 +179,8 @@ public sealed class OutboxDrainTests(ApiFactory api, DrainingApiFactory draining
     {
         await Api.ExecuteAsync("""
             WITH p AS (
-                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
-                SELECT gen_random_uuid(), 'trebolenergia', '1', 'pending', 0, now(), now() FROM generate_series(1, 1000)
+                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
+                SELECT gen_random_uuid(), 'trebolenergia', '1', 'pending', 0, now(), now(), current_date, current_date FROM generate_series(1, 1000)
                 RETURNING id)
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, next_attempt_at, created_at, updated_at)
             SELECT gen_random_uuid(), id, '{"user": "trebolenergia", "retailer_id": "1"}', 'purchase-' || id, now() - interval '1 second', now(), now()

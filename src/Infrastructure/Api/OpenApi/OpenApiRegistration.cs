@@ -36,6 +36,7 @@ public static class OpenApiRegistration
                     Description = "A customer, worker or operator token from the CLI.",
                 });
                 s.OperationProcessors.Add(new JsonRequestBodyProcessor());
+                s.OperationProcessors.Add(new AlternativeResponseProcessor());
                 s.OperationProcessors.Add(new EndpointDocumentation());
                 s.DocumentProcessors.Add(new UndocumentedAliases());
                 s.DocumentProcessors.Add(new NullableSchemas());

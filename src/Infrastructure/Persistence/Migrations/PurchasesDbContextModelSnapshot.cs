@@ -294,6 +294,14 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<LocalDate>("DeliveryFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("delivery_from");
+
+                    b.Property<LocalDate>("DeliveryTo")
+                        .HasColumnType("date")
+                        .HasColumnName("delivery_to");
+
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
@@ -364,14 +372,19 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_purchases");
 
-                    b.HasIndex("UserName")
-                        .HasDatabaseName("ix_purchases_user");
-
                     b.HasIndex("WorkflowCheckedAt")
                         .HasDatabaseName("ix_purchases_reconcile")
                         .HasFilter("status IN ('pending', 'in_progress')");
 
                     NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("WorkflowCheckedAt"), new[] { NullSortOrder.NullsFirst });
+
+                    b.HasIndex("UserName", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_purchases_user_created");
+
+                    b.HasIndex("UserName", "Status", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_purchases_user_status_created");
 
                     b.ToTable("purchases", null, t =>
                         {

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Purchases.Client.Api.V0.User.Item.Purchase;
+using Purchases.Client.Api.V0.User.Item.Purchases;
 using Purchases.Client.Api.V0.User.Item.SubmitPurchase;
 using System.Collections.Generic;
 using System.IO;
@@ -20,6 +21,11 @@ namespace Purchases.Client.Api.V0.User.Item
         public global::Purchases.Client.Api.V0.User.Item.Purchase.PurchaseRequestBuilder Purchase
         {
             get => new global::Purchases.Client.Api.V0.User.Item.Purchase.PurchaseRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The purchases property</summary>
+        public global::Purchases.Client.Api.V0.User.Item.Purchases.PurchasesRequestBuilder Purchases
+        {
+            get => new global::Purchases.Client.Api.V0.User.Item.Purchases.PurchasesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The submitPurchase property</summary>
         public global::Purchases.Client.Api.V0.User.Item.SubmitPurchase.SubmitPurchaseRequestBuilder SubmitPurchase

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Purchases.Client.Api.V0.User.Item.Purchase.Item.Get;
+using Purchases.Client.Api.V0.User.Item.Purchase.Item.Rows;
 using Purchases.Client.Api.V0.User.Item.Purchase.Item.Update;
 using System.Collections.Generic;
 using System.IO;
@@ -20,6 +21,11 @@ namespace Purchases.Client.Api.V0.User.Item.Purchase.Item
         public global::Purchases.Client.Api.V0.User.Item.Purchase.Item.Get.GetRequestBuilder GetPath
         {
             get => new global::Purchases.Client.Api.V0.User.Item.Purchase.Item.Get.GetRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The rows property</summary>
+        public global::Purchases.Client.Api.V0.User.Item.Purchase.Item.Rows.RowsRequestBuilder Rows
+        {
+            get => new global::Purchases.Client.Api.V0.User.Item.Purchase.Item.Rows.RowsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The update property</summary>
         public global::Purchases.Client.Api.V0.User.Item.Purchase.Item.Update.UpdateRequestBuilder Update
