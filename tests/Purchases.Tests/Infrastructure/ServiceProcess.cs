@@ -170,7 +170,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>An HTTP client for the service; <paramref name="token"/> adds <c>Authorization: Bearer …</c>.</summary>
     public HttpClient CreateClient(string? token = null, TimeSpan? timeout = null)
     {
-        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+        // A client from outside, as a retailer's is: it sends no traceparent of the test process's own spans.
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+        })
         {
             BaseAddress = BaseAddress,
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
