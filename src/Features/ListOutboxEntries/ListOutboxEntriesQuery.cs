@@ -14,14 +14,7 @@ public static class ListOutboxEntriesQuery
         await using var command = dataSource.CreateCommand();
         var where = new StringBuilder("WHERE true");
         request.ToFilter().AppendTo(where, command);
-        if (request.After() is { } after)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
-            command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
-            where.Append($" AND (e.created_at, e.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
-        }
-        var limit = request.PageSize();
-        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        var limit = request.AppendPage(where, command, "e");
         command.CommandText = $"""
             SELECT e.id, e.purchase_id, p."user", p.retailer_id, e.state, e.attempts, e.last_error, e.created_at,
                    e.next_attempt_at, e.workflow_name, e.last_status, e.submitted_at, e.replay_count,
@@ -29,10 +22,10 @@ public static class ListOutboxEntriesQuery
             FROM outbox_entries e JOIN purchases p ON p.id = e.purchase_id
             {where}
             ORDER BY e.created_at DESC, e.id DESC
-            LIMIT ${command.Parameters.Count}
+            LIMIT {limit}
             """;
 
-        var items = new List<OutboxEntryItem>(limit + 1);
+        var items = new List<OutboxEntryItem>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             items.Add(new OutboxEntryItem(
@@ -42,10 +35,7 @@ public static class ListOutboxEntriesQuery
                 reader.IsDBNull(11) ? null : reader.GetFieldValue<Instant>(11), reader.GetInt32(12),
                 reader.IsDBNull(13) ? null : reader.GetFieldValue<Instant>(13), reader.IsDBNull(14) ? null : reader.GetString(14)));
 
-        if (items.Count <= limit)
-            return new ListOutboxEntriesResponse(items, null);
-        items.RemoveAt(limit);
-        var last = items[^1];
-        return new ListOutboxEntriesResponse(items, new KeysetCursor(last.CreatedAt, last.Id).ToString());
+        var (page, next) = request.Cut(items, i => new KeysetCursor(i.CreatedAt, i.Id));
+        return new ListOutboxEntriesResponse(page, next);
     }
 }

@@ -24,34 +24,25 @@ public static class ListPurchasesQuery
         // The schedule covers [delivery_from, delivery_to] and the query asks for the days it overlaps.
         Add(request.DeliveryFromDate, "p.delivery_to >= ${0}");
         Add(request.DeliveryToDate, "p.delivery_from <= ${0}");
-        if (request.After() is { } after)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
-            command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
-            where.Append($" AND (p.created_at, p.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
-        }
-        var limit = request.PageSize();
-        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        var limit = request.AppendPage(where, command, "p");
         command.CommandText = $"""
             SELECT p.id, p.status, p.error, p.created_at, p.updated_at, p.rows_uploaded, p.retailer_id,
                    p.delivery_from, p.delivery_to, {WorkflowView.Columns}
             FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
             {where}
             ORDER BY p.created_at DESC, p.id DESC
-            LIMIT ${command.Parameters.Count}
+            LIMIT {limit}
             """;
 
-        var items = new List<PurchaseItem>(limit + 1);
+        var items = new List<PurchaseItem>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             items.Add(new PurchaseItem(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetFieldValue<Instant>(3), reader.GetFieldValue<Instant>(4), reader.GetInt32(5), reader.GetString(6),
                 reader.GetFieldValue<LocalDate>(7), reader.GetFieldValue<LocalDate>(8), WorkflowView.Read(reader, 9)));
 
-        if (items.Count <= limit) return new ListPurchasesResponse(items, null);
-        items.RemoveAt(limit);
-        var last = items[^1];
-        return new ListPurchasesResponse(items, new KeysetCursor(last.CreatedAt, last.Id).ToString());
+        var (page, next) = request.Cut(items, i => new KeysetCursor(i.CreatedAt, i.Id));
+        return new ListPurchasesResponse(page, next);
 
         void Add(object? value, string condition)
         {

@@ -16,14 +16,7 @@ public static class ListWorkflowsQuery
         await using var command = dataSource.CreateCommand();
         var where = new StringBuilder("WHERE true");
         request.AppendTo(where, command, clock.GetCurrentInstant() - Duration.FromTimeSpan(options.Value.StuckAfter));
-        if (request.After() is { } after)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
-            command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
-            where.Append($" AND (p.created_at, p.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
-        }
-        var limit = request.PageSize();
-        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        var limit = request.AppendPage(where, command, "p");
         command.CommandText = $"""
             SELECT p.id, p."user", p.retailer_id, p.status, p.error, e.workflow_name, e.state, p.workflow_phase,
                    p.workflow_message, p.workflow_started_at, p.workflow_finished_at, p.workflow_checked_at,
@@ -31,10 +24,10 @@ public static class ListWorkflowsQuery
             FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id
             {where}
             ORDER BY p.created_at DESC, p.id DESC
-            LIMIT ${command.Parameters.Count}
+            LIMIT {limit}
             """;
 
-        var items = new List<WorkflowItem>(limit + 1);
+        var items = new List<WorkflowItem>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -48,11 +41,8 @@ public static class ListWorkflowsQuery
                 reader.GetFieldValue<Instant>(16)));
         }
 
-        if (items.Count <= limit)
-            return new ListWorkflowsResponse(items, null);
-        items.RemoveAt(limit);
-        var last = items[^1];
-        return new ListWorkflowsResponse(items, new KeysetCursor(last.CreatedAt, last.PurchaseId).ToString());
+        var (page, next) = request.Cut(items, i => new KeysetCursor(i.CreatedAt, i.PurchaseId));
+        return new ListWorkflowsResponse(page, next);
     }
 
     static Instant? Nullable(NpgsqlDataReader reader, int ordinal) =>

@@ -1,4 +1,6 @@
+using System.Text;
 using FluentValidation;
+using Npgsql;
 
 namespace Purchases.Infrastructure.Api;
 
@@ -18,6 +20,31 @@ public static class Paging
 
     public static KeysetCursor? After(this IPageRequest request) =>
         request.Cursor is not null && KeysetCursor.TryParse(request.Cursor, out var after) ? after : null;
+
+    /// <summary>
+    /// Appends "after the cursor" on <c>(alias.created_at, alias.id)</c> to <paramref name="where"/> and adds the page
+    /// size plus one (to know whether another page follows) as the last parameter: its placeholder is returned.
+    /// </summary>
+    public static string AppendPage(this IPageRequest request, StringBuilder where, NpgsqlCommand command, string alias)
+    {
+        if (request.After() is { } after)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt });
+            command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
+            where.Append($" AND ({alias}.created_at, {alias}.id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
+        }
+        command.Parameters.Add(new NpgsqlParameter { Value = request.PageSize() + 1 });
+        return $"${command.Parameters.Count}";
+    }
+
+    /// <summary>The page (read with <see cref="AppendPage"/>): at most the page size, and its last item's cursor when more follow.</summary>
+    public static (List<T> Items, string? NextCursor) Cut<T>(this IPageRequest request, List<T> read, Func<T, KeysetCursor> keyOf)
+    {
+        var size = request.PageSize();
+        if (read.Count <= size) return (read, null);
+        read.RemoveRange(size, read.Count - size);
+        return (read, keyOf(read[^1]).ToString());
+    }
 }
 
 public sealed class PageRules : AbstractValidator<IPageRequest>
