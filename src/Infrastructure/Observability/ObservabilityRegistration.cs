@@ -13,7 +13,7 @@ public static class ObservabilityRegistration
 
     /// <summary>
     /// OpenTelemetry: traces (ASP.NET Core, HttpClient, Npgsql and our own spans; every write's trace, a share of the
-    /// reads': <see cref="ReadSampling"/>) and metrics (the same, the runtime,
+    /// reads': <see cref="ReadRatioSampler"/>) and metrics (the same, the runtime,
     /// and the <c>Purchases.Outbox</c> meter). Both go over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the SDK
     /// reads the standard <c>OTEL_*</c> variables); spans are made either way, so the <c>traceparent</c> travels.
     /// Metrics are also served to Prometheus at <c>/metrics</c>: on the API's port, or alone on <c>Metrics:Port</c>.
@@ -29,15 +29,19 @@ public static class ObservabilityRegistration
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName: "purchases"))
             .WithTracing(t =>
             {
                 t.AddSource(PurchasesTelemetry.SourceName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http =>
-                        !IsInfrastructure(http.Request.Path) && ReadSampling.ShouldRecord(http.Request, tracing.ReadSampleRatio))
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsInfrastructure(http.Request.Path))
                     .AddHttpClientInstrumentation()
                     .AddNpgsql();
+                // The SDK reads OTEL_TRACES_SAMPLER itself when no sampler is set here.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]))
+                    t.SetSampler(services => new ParentBasedSampler(
+                        new ReadRatioSampler(tracing.ReadSampleRatio, services.GetRequiredService<IHttpContextAccessor>())));
                 if (exportOtlp) t.AddOtlpExporter();
             })
             .WithMetrics(m =>
