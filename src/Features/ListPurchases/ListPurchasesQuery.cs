@@ -44,11 +44,6 @@ public static class ListPurchasesQuery
         var (page, next) = request.Cut(items, i => new KeysetCursor(i.CreatedAt, i.Id));
         return new ListPurchasesResponse(page, next);
 
-        void Add(object? value, string condition)
-        {
-            if (value is null) return;
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-            where.Append(" AND ").AppendFormat(condition, command.Parameters.Count);
-        }
+        void Add(object? value, string condition) => Paging.AppendCondition(where, command, value, condition);
     }
 }

@@ -37,6 +37,14 @@ public static class Paging
         return $"${command.Parameters.Count}";
     }
 
+    /// <summary>Appends <c> AND condition</c> with <paramref name="value"/> as a new parameter (<c>{0}</c> in the condition), unless it is null.</summary>
+    public static void AppendCondition(StringBuilder where, NpgsqlCommand command, object? value, string condition)
+    {
+        if (value is null) return;
+        command.Parameters.Add(new NpgsqlParameter { Value = value });
+        where.Append(" AND ").AppendFormat(condition, command.Parameters.Count);
+    }
+
     /// <summary>The page (read with <see cref="AppendPage"/>): at most the page size, and its last item's cursor when more follow.</summary>
     public static (List<T> Items, string? NextCursor) Cut<T>(this IPageRequest request, List<T> read, Func<T, KeysetCursor> keyOf)
     {

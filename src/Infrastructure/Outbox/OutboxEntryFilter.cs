@@ -48,11 +48,6 @@ public sealed record OutboxEntryFilter(
         Add(CreatedTo, "e.created_at < ${0}");
         Add(ErrorContains, "strpos(lower(e.last_error), lower(${0})) > 0");
 
-        void Add(object? value, string condition)
-        {
-            if (value is null) return;
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-            where.Append(" AND ").AppendFormat(condition, command.Parameters.Count);
-        }
+        void Add(object? value, string condition) => Paging.AppendCondition(where, command, value, condition);
     }
 }

@@ -38,12 +38,7 @@ public abstract class WorkflowFilterParameters : PurchaseFilterParameters
         Add(CreatedToInstant, "p.created_at < ${0}");
         Add(ErrorContains, "(strpos(lower(p.error), lower(${0})) > 0 OR strpos(lower(p.workflow_message), lower(${0})) > 0)");
 
-        void Add(object? value, string condition)
-        {
-            if (value is null) return;
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-            where.Append(" AND ").AppendFormat(condition, command.Parameters.Count);
-        }
+        void Add(object? value, string condition) => Paging.AppendCondition(where, command, value, condition);
     }
 }
 
