@@ -102,7 +102,7 @@ public sealed class OutboxDrainer(
 
         // A child of the submit's span (one trace per purchase: one entry, one create); the workflow carries this
         // span's traceparent on to its report-back.
-        using var activity = PurchasesTelemetry.Source.StartActivity("argo.workflow.create", ActivityKind.Internal,
+        using var activity = PurchasesTelemetry.Source.StartActivity(PurchasesTelemetry.ArgoCreate, ActivityKind.Client,
             PurchasesTelemetry.ContextOf(entry.TraceParent));
         activity?.SetTag("purchases.purchase_id", entry.PurchaseId.ToString("D"));
         activity?.SetTag("purchases.outbox.attempt", entry.Attempts + 1);
@@ -113,6 +113,7 @@ public sealed class OutboxDrainer(
                 PurchasesTelemetry.CurrentTraceParent() ?? entry.TraceParent), CancellationToken.None);
         activity?.SetTag("purchases.outbox.outcome", outcome.GetType().Name);
         if (outcome is CreateOutcome.Failed or CreateOutcome.NameCollision) activity?.SetStatus(ActivityStatusCode.Error);
+        if (outcome is CreateOutcome.Failed { Status: { } argoStatus }) activity?.SetTag("http.response.status_code", argoStatus);
         metrics.ArgoCallDuration(Stopwatch.GetElapsedTime(started), outcome);
 
         switch (outcome)
