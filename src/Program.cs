@@ -10,6 +10,7 @@ using Purchases.Infrastructure.Observability;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 using Purchases.Infrastructure.Reconcile;
+using Purchases.Infrastructure.Webhooks;
 
 var cli = CliCommands.For(args);
 if (cli.AnswersWithoutServices)
@@ -25,6 +26,7 @@ return await StartupFailure.GuardAsync(async () =>
     builder.AddApi();
     builder.AddArgo();
     builder.AddOutbox();
+    builder.AddWebhooks();
     builder.AddReconciler();
     builder.AddBackgroundJobs();
     builder.AddHealth();

@@ -27,6 +27,8 @@ public static class OutboxCommands
     static FilterOptions<OutboxFilterParameters> Filters() => new(
         new Option<string>("--state") { Description = "pending, submitted or failed" }, (p, v) => p.State = v, "text in last_error");
 
+    static Option<string> KindOption() => new("--kind") { Description = "argo.workflow.create or webhook.delivery; both by default" };
+
     static Option<bool> JsonOption() => new("--json") { Description = "print the admin API's JSON instead of a table" };
 
     static Command List(CliContext cli)
@@ -34,13 +36,14 @@ public static class OutboxCommands
         var filters = Filters();
         var limit = new Option<string>("--limit") { Description = "1 to 1000, default 100" };
         var cursor = new Option<string>("--cursor") { Description = "next_cursor of the previous page" };
+        var kind = KindOption();
         var json = JsonOption();
-        var list = new Command("list", "Entries, newest first.") { limit, cursor, json };
+        var list = new Command("list", "Entries, newest first.") { limit, cursor, kind, json };
         filters.AddTo(list);
         list.SetAction(cli.Action(async (parsed, services, ct) =>
         {
             var request = filters.Read(parsed, new ListOutboxEntriesRequest
-                { Limit = parsed.GetValue(limit), Cursor = parsed.GetValue(cursor) });
+                { Limit = parsed.GetValue(limit), Cursor = parsed.GetValue(cursor), Kind = parsed.GetValue(kind) });
             CliContext.Validate(new ListOutboxEntriesValidator().Validate(request));
             var page = await ListOutboxEntriesQuery.RunAsync(services.GetRequiredService<NpgsqlDataSource>(), request, ct);
             return parsed.GetValue(json) ? JsonSerializer.Serialize(page, cli.Json) : Table(page);
@@ -69,9 +72,10 @@ public static class OutboxCommands
         var allFailed = new Option<bool>("--all-failed") { Description = "every failed entry matching the filters, atomically" };
         var dryRun = new Option<bool>("--dry-run") { Description = "with --all-failed: only count" };
         var filters = Filters();
+        var kind = KindOption();
         var json = JsonOption();
-        var replay = new Command("replay", "Send entries to Argo again: back to pending, attempts 0, due now.")
-            { ids, allFailed, dryRun, json };
+        var replay = new Command("replay", "Send entries again (to Argo, or a webhook): back to pending, attempts 0, due now.")
+            { ids, allFailed, dryRun, kind, json };
         filters.AddTo(replay);
         replay.SetAction(cli.Action(async (parsed, services, ct) =>
         {
@@ -83,7 +87,8 @@ public static class OutboxCommands
 
             if (parsed.GetValue(allFailed))
             {
-                var request = filters.Read(parsed, new ReplayOutboxEntriesRequest { DryRun = parsed.GetValue(dryRun) ? "true" : null });
+                var request = filters.Read(parsed, new ReplayOutboxEntriesRequest
+                    { DryRun = parsed.GetValue(dryRun) ? "true" : null, Kind = parsed.GetValue(kind) });
                 request.State ??= OutboxState.Failed;
                 CliContext.Validate(new ReplayOutboxEntriesValidator().Validate(request));
                 var result = await ReplayOutboxEntriesCommand.RunAsync(dataSource, request, ReplayedBy, now, ct);
@@ -124,12 +129,13 @@ public static class OutboxCommands
     static string Table(ListOutboxEntriesResponse page)
     {
         var text = new StringBuilder();
-        text.AppendLine($"{"ID",-36}  {"STATE",-9}  {"ATT",3}  {"USER",-16}  {"RETAILER",-10}  {"CREATED",-20}  {"NEXT ATTEMPT",-20}  LAST ERROR");
+        text.AppendLine($"{"ID",-36}  {"KIND",-7}  {"STATE",-9}  {"ATT",3}  {"USER",-16}  {"RETAILER",-10}  {"CREATED",-20}  {"NEXT ATTEMPT",-20}  LAST ERROR");
         foreach (var e in page.Items)
-            text.AppendLine($"{e.Id,-36}  {e.State,-9}  {e.Attempts,3}  {CliContext.Cut(e.User, 16),-16}  {CliContext.Cut(e.RetailerId, 10),-10}  " +
+            text.AppendLine($"{e.Id,-36}  {ShortKind(e.Kind),-7}  {e.State,-9}  {e.Attempts,3}  {CliContext.Cut(e.User, 16),-16}  {CliContext.Cut(e.RetailerId, 10),-10}  " +
                             $"{CliContext.Format(e.CreatedAt),-20}  {CliContext.Format(e.NextAttemptAt),-20}  {CliContext.Cut(e.LastError ?? "", 60)}");
         text.Append(page.NextCursor is null ? $"{page.Items.Count} entries." : $"{page.Items.Count} entries; more with --cursor {page.NextCursor}");
         return text.ToString();
     }
 
+    static string ShortKind(string kind) => kind == OutboxKind.WebhookDelivery ? "webhook" : "argo";
 }

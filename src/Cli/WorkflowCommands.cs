@@ -11,6 +11,8 @@ using Purchases.Features.RetryWorkflow;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Persistence;
 
+using Purchases.Infrastructure.Webhooks;
+
 namespace Purchases.Cli;
 
 /// <summary><c>workflows retry</c>: the admin API's retry from a shell, with the same rules and answers.</summary>
@@ -79,8 +81,9 @@ public static class WorkflowCommands
                     { DryRun = parsed.GetValue(dryRun) ? "true" : null, Limit = parsed.GetValue(limit) });
                 CliContext.Validate(new RetryWorkflowsValidator().Validate(request));
                 var result = await RetryWorkflowsCommand.RunAsync(dataSource, argo, services.GetRequiredService<IClock>(),
-                    services.GetRequiredService<IOptions<ReconcileOptions>>(), request, RetriedBy, ct);
-                if (result.Recreated > 0 && !result.DryRun)
+                    services.GetRequiredService<IOptions<ReconcileOptions>>(),
+                    services.GetRequiredService<IOptions<WebhookOptions>>().Value, request, RetriedBy, ct);
+                if (result.Retried > 0)
                     await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);
                 return parsed.GetValue(json) ? JsonSerializer.Serialize(result, cli.Json) : result.DryRun
                     ? $"{result.RetriedInPlace} would be retried in place, {result.Recreated} created again."
@@ -90,12 +93,13 @@ public static class WorkflowCommands
 
             var done = new List<string>();
             var refused = new List<string>();
-            var recreated = false;
+            var retried = false;
             foreach (var id in given)
             {
                 var now = services.GetRequiredService<IClock>().GetCurrentInstant();
-                var result = await WorkflowRetry.RunAsync(dataSource, argo, id, RetriedBy, now, parsed.GetValue(dryRun), ct);
-                recreated |= result is RetryWorkflowResult.Done { Action: RetryAction.Recreated };
+                var result = await WorkflowRetry.RunAsync(dataSource, argo,
+                    services.GetRequiredService<IOptions<WebhookOptions>>().Value, id, RetriedBy, now, parsed.GetValue(dryRun), ct);
+                retried |= result is RetryWorkflowResult.Done;
                 switch (result)
                 {
                     case RetryWorkflowResult.Done or RetryWorkflowResult.WouldDo:
@@ -108,7 +112,7 @@ public static class WorkflowCommands
                     case RetryWorkflowResult.ArgoUnavailable a: refused.Add($"{id}: {WorkflowRetry.ArgoUnavailableMessage(a.Error)}"); break;
                 }
             }
-            if (recreated) await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);
+            if (retried) await DatabaseNotifications.NotifyAsync(dataSource, DatabaseNotifications.OutboxChannel, ct);
             if (refused.Count > 0)
                 throw new CliFailure(string.Join("; ", refused) + (done.Count > 0 ? $" ({done.Count} others were retried.)" : ""));
             return string.Join('\n', done);

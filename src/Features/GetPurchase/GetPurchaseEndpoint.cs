@@ -39,7 +39,7 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
         await using var command = dataSource.CreateCommand($"""
             SELECT p.status, p.error, p.created_at, p.strategy_output::text, p.updated_at, p.rows_uploaded, p.retailer_id,
                    {WorkflowView.Columns}
-            FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
+            FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id AND e.kind = 'argo.workflow.create'
             WHERE p.id = $1 AND p."user" = $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });

@@ -15,9 +15,9 @@ public sealed class ListOutboxEntriesSummary : Summary<ListOutboxEntriesEndpoint
         Params["limit"] = "Page size, 1 to 1000 (default 100).";
         Params["cursor"] = "The next_cursor of the previous page.";
         Response(200, "A page of entries.", "application/json", new ListOutboxEntriesResponse(
-            [new OutboxEntryItem(Guid.Parse("01935e3a-7b2d-7000-8000-000000000001"), Guid.Parse("01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f"),
+            [new OutboxEntryItem(Guid.Parse("01935e3a-7b2d-7000-8000-000000000001"), "argo.workflow.create", Guid.Parse("01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f"),
                 "trebolenergia", "123", "failed", 10, "HTTP 404: workflowtemplates.argoproj.io \"purchase-strategy\" not found",
-                at, at + NodaTime.Duration.FromMinutes(27), "purchase-01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f", 404, null, 0, null, null)],
+                at, at + NodaTime.Duration.FromMinutes(27), "purchase-01935e3a-7b2c-7d4e-9f10-2a3b4c5d6e7f", null, 404, null, 0, null, null)],
             "MTczMTIyOTIwMDAwMDAwMDA6MDE5MzVlM2E3YjJkNzAwMDgwMDAwMDAwMDAwMDAwMDE"));
         this.Error(400, "A query value is not valid.", "Query parameter \"state\" must be one of: pending, submitted, failed.");
         this.AccessErrors();

@@ -28,7 +28,7 @@ public static class ListPurchasesQuery
         command.CommandText = $"""
             SELECT p.id, p.status, p.error, p.created_at, p.updated_at, p.rows_uploaded, p.retailer_id,
                    p.delivery_from, p.delivery_to, {WorkflowView.Columns}
-            FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
+            FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id AND e.kind = 'argo.workflow.create'
             {where}
             ORDER BY p.created_at DESC, p.id DESC
             LIMIT {limit}

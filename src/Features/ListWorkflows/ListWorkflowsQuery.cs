@@ -21,7 +21,7 @@ public static class ListWorkflowsQuery
             SELECT p.id, p."user", p.retailer_id, p.status, p.error, e.workflow_name, e.state, p.workflow_phase,
                    p.workflow_message, p.workflow_started_at, p.workflow_finished_at, p.workflow_checked_at,
                    p.retry_count, p.last_retried_at, p.last_retried_by, p.created_at, p.updated_at
-            FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id
+            FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id AND e.kind = 'argo.workflow.create'
             {where}
             ORDER BY p.created_at DESC, p.id DESC
             LIMIT {limit}

@@ -7,11 +7,14 @@ using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Api.OpenApi;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Auth;
+using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Webhooks;
 
 namespace Purchases.Features.RetryWorkflow;
 
-public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWorkflows argo, OutboxSignal outbox, IClock clock)
+public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWorkflows argo, OutboxSignal outbox, IClock clock,
+    IOptions<WebhookOptions> webhooks)
     : Endpoint<RetryWorkflowRequest, RetryWorkflowResponse>
 {
     public override void Configure()
@@ -23,7 +26,7 @@ public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWork
 
     public override async Task HandleAsync(RetryWorkflowRequest req, CancellationToken ct)
     {
-        var result = await WorkflowRetry.RunAsync(dataSource, argo, req.PurchaseId, User.FindFirstValue(ClaimTypes.Name)!,
+        var result = await WorkflowRetry.RunAsync(dataSource, argo, webhooks.Value, req.PurchaseId, User.FindFirstValue(ClaimTypes.Name)!,
             clock.GetCurrentInstant(), req.IsDryRun, ct);
         switch (result)
         {
@@ -40,7 +43,7 @@ public sealed class RetryWorkflowEndpoint(NpgsqlDataSource dataSource, IArgoWork
                 await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status502BadGateway, WorkflowRetry.ArgoUnavailableMessage(down.Error));
                 break;
             default:
-                if (result is RetryWorkflowResult.Done { Action: RetryAction.Recreated }) outbox.Nudge();
+                if (result is RetryWorkflowResult.Done) outbox.Nudge(); // a re-created entry, the status change's deliveries
                 await Send.OkAsync(ResponseFor(Guid.Parse(req.PurchaseId), result), ct);
                 break;
         }

@@ -6,6 +6,8 @@ using Npgsql;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Reconcile;
 
+using Purchases.Infrastructure.Webhooks;
+
 namespace Purchases.Features.RetryWorkflows;
 
 /// <summary>Every failed purchase matching the filters (newest first, at most the limit), each retried as one retry would.</summary>
@@ -14,13 +16,14 @@ public static class RetryWorkflowsCommand
     const int Parallelism = 8;
 
     public static async Task<RetryWorkflowsResponse> RunAsync(NpgsqlDataSource dataSource, IArgoWorkflows argo, IClock clock,
-        IOptions<ReconcileOptions> options, RetryWorkflowsRequest request, string retriedBy, CancellationToken ct)
+        IOptions<ReconcileOptions> options, WebhookOptions webhooks, RetryWorkflowsRequest request, string retriedBy,
+        CancellationToken ct)
     {
         request.Condition = WorkflowFilterParameters.Failed;
         var ids = await CandidatesAsync(dataSource, clock, options, request, ct);
         var results = new ConcurrentBag<(Guid Id, RetryWorkflowResult Result)>();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (id, token) => results.Add((id, await WorkflowRetry.RunAsync(dataSource, argo, id.ToString(), retriedBy,
+            async (id, token) => results.Add((id, await WorkflowRetry.RunAsync(dataSource, argo, webhooks, id.ToString(), retriedBy,
                 clock.GetCurrentInstant(), request.IsDryRun, token))));
 
         int Count(RetryAction action) => results.Count(r => r.Result switch

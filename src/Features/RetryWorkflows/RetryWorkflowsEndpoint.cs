@@ -8,11 +8,12 @@ using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Reconcile;
+using Purchases.Infrastructure.Webhooks;
 
 namespace Purchases.Features.RetryWorkflows;
 
 public sealed class RetryWorkflowsEndpoint(NpgsqlDataSource dataSource, IArgoWorkflows argo, OutboxSignal outbox, IClock clock,
-    IOptions<ReconcileOptions> options) : Endpoint<RetryWorkflowsRequest, RetryWorkflowsResponse>
+    IOptions<ReconcileOptions> options, IOptions<WebhookOptions> webhooks) : Endpoint<RetryWorkflowsRequest, RetryWorkflowsResponse>
 {
     public override void Configure()
     {
@@ -23,8 +24,8 @@ public sealed class RetryWorkflowsEndpoint(NpgsqlDataSource dataSource, IArgoWor
 
     public override async Task HandleAsync(RetryWorkflowsRequest req, CancellationToken ct)
     {
-        var result = await RetryWorkflowsCommand.RunAsync(dataSource, argo, clock, options, req, User.FindFirstValue(ClaimTypes.Name)!, ct);
-        if (result.Recreated > 0 && !result.DryRun) outbox.Nudge();
+        var result = await RetryWorkflowsCommand.RunAsync(dataSource, argo, clock, options, webhooks.Value, req, User.FindFirstValue(ClaimTypes.Name)!, ct);
+        if (result.Retried > 0) outbox.Nudge(); // re-created entries, and the status changes' webhook deliveries
         await Send.OkAsync(result, ct);
     }
 }

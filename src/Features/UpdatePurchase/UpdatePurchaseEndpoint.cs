@@ -1,15 +1,20 @@
 using FastEndpoints;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Auth;
-using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Observability;
+using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Webhooks;
 using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.UpdatePurchase;
 
 /// <summary>The strategy workflow (a worker token) reports its results; the outputs replace the stored ones.</summary>
-public sealed class UpdatePurchaseEndpoint(PurchasesDbContext db, IClock clock)
+public sealed class UpdatePurchaseEndpoint(
+    NpgsqlDataSource dataSource, OutboxSignal outbox, IOptions<WebhookOptions> webhooks, IClock clock)
     : Endpoint<UpdatePurchaseRequest, UpdatePurchaseResponse>
 {
     public override void Configure()
@@ -25,20 +30,34 @@ public sealed class UpdatePurchaseEndpoint(PurchasesDbContext db, IClock clock)
     public override async Task HandleAsync(UpdatePurchaseRequest req, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        var updated = Guid.TryParseExact(req.PurchaseId, "D", out var id) && await db.Purchases
-            .Where(p => p.Id == id && p.UserName == req.User)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.StrategyOutput, req.Outputs)
-                .SetProperty(p => p.Status, req.Status)
-                .SetProperty(p => p.Error, req.Error)
-                .SetProperty(p => p.UpdatedAt, now), ct) == 1;
-        if (!updated)
+        if (!Guid.TryParseExact(req.PurchaseId, "D", out var id) || await StoreAsync(id, req, now, ct) is not { } deliveries)
         {
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status404NotFound, ApiErrors.PurchaseNotFound);
             return;
         }
+        if (deliveries > 0) outbox.Nudge();
 
         await Send.OkAsync(new UpdatePurchaseResponse(id, req.Status, req.Error, now,
             $"CustomerPurchase {id} updated successfully"), ct);
+    }
+
+    /// <summary>The outputs replace the stored ones; a change of status writes its webhook deliveries with it.</summary>
+    async Task<long?> StoreAsync(Guid id, UpdatePurchaseRequest req, Instant now, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(WebhookEvents.WithDeliveries("""
+            UPDATE purchases p SET strategy_output = $3, status = $4, error = $5, updated_at = $6
+            FROM (SELECT id, status FROM purchases WHERE id = $1 AND "user" = $2 FOR UPDATE) old
+            WHERE p.id = old.id
+            RETURNING p.id, p."user", p.retailer_id, p.status, old.status AS previous_status, p.error, p.created_at, p.updated_at
+            """, first: 7));
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = req.User });
+        command.Parameters.Add(new NpgsqlParameter { Value = req.Outputs, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = req.Status });
+        command.Parameters.Add(new NpgsqlParameter { Value = req.Error });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        WebhookEvents.AddParameters(command, webhooks.Value, PurchasesTelemetry.CurrentTraceParent());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? reader.GetInt64(1) : null;
     }
 }

@@ -15,6 +15,7 @@ public static class ApiErrors
     public const string UnsupportedMediaType = "Content-Type must be application/json.";
     public const string InvalidJson = "Request body must be valid JSON.";
     public const string PurchaseNotFound = "Purchase not found.";
+    public const string WebhookNotFound = "Webhook endpoint not found.";
     public const string Unavailable = "Service temporarily unavailable, please retry.";
     public const string Internal = "Internal server error.";
     public const int RetryAfterSeconds = 5;

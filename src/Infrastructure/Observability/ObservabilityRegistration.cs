@@ -37,7 +37,7 @@ public static class ObservabilityRegistration
                 t.AddSource(PurchasesTelemetry.SourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsInfrastructure(http.Request.Path))
                     .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage =
-                        _ => !PurchasesTelemetry.IsInsideArgoCreate(System.Diagnostics.Activity.Current))
+                        _ => !PurchasesTelemetry.IsInsideOwnClientSpan(System.Diagnostics.Activity.Current))
                     .AddNpgsql();
                 // The SDK reads OTEL_TRACES_SAMPLER itself when no sampler is set here.
                 if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]))

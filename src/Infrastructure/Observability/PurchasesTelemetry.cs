@@ -10,6 +10,7 @@ public static class PurchasesTelemetry
 {
     public const string SourceName = "Purchases";
     public const string ArgoCreate = "argo.workflow.create";
+    public const string WebhookDeliver = "webhook.deliver";
     public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>The context of a stored <c>traceparent</c>, or default when there is none (or it does not parse).</summary>
@@ -21,12 +22,12 @@ public static class PurchasesTelemetry
         traceParents.Select(ContextOf).Where(c => c != default).Select(c => new ActivityLink(c));
 
     /// <summary>
-    /// An HTTP call made inside the Argo create's span: that span already carries the call's outcome and duration, so
-    /// the HTTP client's own span under it is not recorded (one span fewer on every submit's trace). The traceparent
-    /// still travels.
+    /// An HTTP call made inside one of our client spans (the Argo create, a webhook delivery): that span already
+    /// carries the call's outcome and duration, so the HTTP client's own span under it is not recorded (one span
+    /// fewer on every submit's trace). The traceparent still travels.
     /// </summary>
-    public static bool IsInsideArgoCreate(Activity? httpActivity) =>
-        httpActivity?.Parent is { OperationName: ArgoCreate } parent && parent.Source == Source;
+    public static bool IsInsideOwnClientSpan(Activity? httpActivity) =>
+        httpActivity?.Parent is { Kind: ActivityKind.Client } parent && parent.Source == Source;
 
     /// <summary>The W3C traceparent of the current span, as it travels in headers and workflow parameters.</summary>
     public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;

@@ -27,7 +27,7 @@ public sealed class OutboxCleanupJob(NpgsqlDataSource dataSource, IClock clock, 
                 DELETE FROM outbox_entries WHERE id IN (
                     SELECT id FROM outbox_entries e WHERE state = 'submitted' AND submitted_at < $1
                       -- kept while the purchase is not final: the reconciler follows its workflow through it
-                      AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.id = e.purchase_id AND p.status IN ('pending', 'in_progress'))
+                      AND (e.kind <> 'argo.workflow.create' OR NOT EXISTS (SELECT 1 FROM purchases p WHERE p.id = e.purchase_id AND p.status IN ('pending', 'in_progress')))
                     LIMIT 1000 FOR UPDATE SKIP LOCKED)
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = cutoff });

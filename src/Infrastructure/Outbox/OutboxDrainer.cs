@@ -8,19 +8,22 @@ using NpgsqlTypes;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Observability;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Webhooks;
 
 namespace Purchases.Infrastructure.Outbox;
 
 /// <summary>
-/// Moves due entries to Argo (design/outbox.md §6.3): claim a batch with a lease in one short statement, call Argo
-/// outside any transaction, then write each result only where the lease is still ours. Several instances may drain
-/// one database; the deterministic workflow name keeps Argo at one workflow per purchase whatever happens.
+/// Moves due entries out (design/outbox.md §6.3): claim a batch with a lease in one short statement, call Argo (or a
+/// customer's webhook endpoint) outside any transaction, then write each result only where the lease is still ours.
+/// Several instances may drain one database; the deterministic workflow name keeps Argo at one workflow per purchase
+/// whatever happens, and a delivery's fixed <c>webhook-id</c> lets its receiver drop a repeat.
 /// </summary>
 public sealed class OutboxDrainer(
     NpgsqlDataSource dataSource,
     IArgoWorkflows argo,
     IOptions<ArgoOptions> argoOptions,
     IOptions<OutboxOptions> options,
+    WebhookDeliverer webhooks,
     IClock clock,
     OutboxMetrics metrics,
     ILogger<OutboxDrainer> logger)
@@ -28,16 +31,18 @@ public sealed class OutboxDrainer(
     static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";
     readonly Random _random = Random.Shared;
 
-    sealed record Claimed(Guid Id, Guid PurchaseId, string WorkflowName, string Payload, short PayloadVersion,
-        int Attempts, Instant CreatedAt, string? TraceParent);
+    sealed record Claimed(Guid Id, string Kind, Guid PurchaseId, string? WorkflowName, Guid? WebhookEndpointId,
+        string Payload, short PayloadVersion, int Attempts, Instant CreatedAt, string? TraceParent);
 
-    /// <summary>An entry Argo has a workflow for; <paramref name="Result"/> is <c>created</c> or <c>already_exists</c>.</summary>
+    /// <summary>
+    /// An entry done: Argo has its workflow (<paramref name="Result"/> <c>created</c> or <c>already_exists</c>), or
+    /// its webhook was delivered (<c>delivered</c>).
+    /// </summary>
     sealed record Accepted(Claimed Entry, string? Uid, string Result);
 
-    /// <summary>Drains until nothing is due or the run budget is spent. Does nothing while Argo is not configured.</summary>
+    /// <summary>Drains until nothing is due or the run budget is spent. Argo's entries wait while it is not configured.</summary>
     public async Task<int> DrainAsync(CancellationToken ct)
     {
-        if (!argoOptions.Value.IsConfigured) return 0;
         var budget = Stopwatch.StartNew();
         var sent = 0;
         while (!ct.IsCancellationRequested && budget.Elapsed < options.Value.RunBudget)
@@ -46,13 +51,18 @@ public sealed class OutboxDrainer(
             var batch = await ClaimAsync(owner, ct);
             if (batch.Count == 0) break;
             var accepted = new ConcurrentQueue<Accepted>();
+            var targets = await webhooks.TargetsAsync(
+                batch.Select(e => e.WebhookEndpointId).OfType<Guid>().Distinct().ToList(), ct);
             try
             {
                 await Parallel.ForEachAsync(batch,
                     new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
                     async (entry, _) =>
                     {
-                        if (await SendAsync(entry, owner) is { } ok) accepted.Enqueue(ok);
+                        var done = entry.Kind == OutboxKind.WebhookDelivery
+                            ? await DeliverAsync(entry, owner, targets.GetValueOrDefault(entry.WebhookEndpointId!.Value))
+                            : await SendAsync(entry, owner);
+                        if (done is not null) accepted.Enqueue(done);
                     });
             }
             finally
@@ -74,20 +84,25 @@ public sealed class OutboxDrainer(
             WHERE id IN (
                 SELECT id FROM outbox_entries
                 WHERE state = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+                  AND ($5 OR kind <> 'argo.workflow.create')
                 ORDER BY next_attempt_at, id
                 LIMIT $4
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, purchase_id, workflow_name, payload::text, payload_version, attempts, created_at, trace_parent
+            RETURNING id, kind, purchase_id, workflow_name, webhook_endpoint_id, payload::text, payload_version, attempts,
+                      created_at, trace_parent
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now + Duration.FromTimeSpan(options.Value.Lease) });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = argoOptions.Value.IsConfigured });
         var claimed = new List<Claimed>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.GetInt16(4), reader.GetInt32(5), reader.GetFieldValue<Instant>(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4),
+                reader.GetString(5), reader.GetInt16(6), reader.GetInt32(7), reader.GetFieldValue<Instant>(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         return claimed;
     }
 
@@ -109,7 +124,7 @@ public sealed class OutboxDrainer(
         var started = Stopwatch.GetTimestamp();
         // Not cancelled on shutdown: a call under way finishes and its result is written (the run stops claiming).
         var outcome = await argo.CreateAsync(
-            new WorkflowRequest(entry.WorkflowName, entry.PurchaseId, payload.User, payload.RetailerId,
+            new WorkflowRequest(entry.WorkflowName!, entry.PurchaseId, payload.User, payload.RetailerId,
                 PurchasesTelemetry.CurrentTraceParent() ?? entry.TraceParent), CancellationToken.None);
         activity?.SetTag("purchases.outbox.outcome", outcome.GetType().Name);
         if (outcome is CreateOutcome.Failed or CreateOutcome.NameCollision) activity?.SetStatus(ActivityStatusCode.Error);
@@ -127,6 +142,33 @@ public sealed class OutboxDrainer(
                 return null;
             case CreateOutcome.Failed(var status, var error, var retryAfter):
                 await FailAsync(entry, owner, status, error, retryAfter, final: false);
+                return null;
+            default:
+                throw new InvalidOperationException($"unexpected outcome {outcome}");
+        }
+    }
+
+    /// <summary>Sends one webhook delivery; a failure is written at once, a success joins the batch's one update.</summary>
+    async Task<Accepted?> DeliverAsync(Claimed entry, string owner, WebhookDeliverer.Target? target)
+    {
+        // A child of the status change's span (the purchase's trace), and the client span of the call.
+        using var activity = PurchasesTelemetry.Source.StartActivity(PurchasesTelemetry.WebhookDeliver, ActivityKind.Client,
+            PurchasesTelemetry.ContextOf(entry.TraceParent));
+        activity?.SetTag("purchases.purchase_id", entry.PurchaseId.ToString("D"));
+        activity?.SetTag("purchases.webhook.endpoint_id", entry.WebhookEndpointId?.ToString("D"));
+        activity?.SetTag("purchases.outbox.attempt", entry.Attempts + 1);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await webhooks.DeliverAsync(entry.Id, entry.Payload, target, clock.GetCurrentInstant());
+        metrics.WebhookCallDuration(Stopwatch.GetElapsedTime(started), outcome);
+        switch (outcome)
+        {
+            case WebhookDeliverer.Outcome.Delivered(var status):
+                activity?.SetTag("http.response.status_code", status);
+                return new Accepted(entry, null, "delivered");
+            case WebhookDeliverer.Outcome.Failed(var status, var error, var retryAfter, var final):
+                activity?.SetStatus(ActivityStatusCode.Error);
+                if (status is { } s) activity?.SetTag("http.response.status_code", s);
+                await FailAsync(entry, owner, status, error, retryAfter, final);
                 return null;
             default:
                 throw new InvalidOperationException($"unexpected outcome {outcome}");
@@ -165,9 +207,13 @@ public sealed class OutboxDrainer(
                 logger.LogWarning("Outbox entry {EntryId} was sent but its lease had passed to another drainer", entry.Id);
                 continue;
             }
-            metrics.Submitted(result, now - entry.CreatedAt);
-            logger.LogInformation("Outbox entry {EntryId} for purchase {PurchaseId} submitted as workflow {WorkflowName} ({Result})",
-                entry.Id, entry.PurchaseId, entry.WorkflowName, result);
+            metrics.Submitted(entry.Kind, result, now - entry.CreatedAt);
+            if (entry.Kind == OutboxKind.WebhookDelivery)
+                logger.LogInformation("Webhook delivery {EntryId} for purchase {PurchaseId} delivered to endpoint {WebhookEndpointId}",
+                    entry.Id, entry.PurchaseId, entry.WebhookEndpointId);
+            else
+                logger.LogInformation("Outbox entry {EntryId} for purchase {PurchaseId} submitted as workflow {WorkflowName} ({Result})",
+                    entry.Id, entry.PurchaseId, entry.WorkflowName, result);
         }
     }
 
@@ -197,7 +243,7 @@ public sealed class OutboxDrainer(
             logger.LogWarning("Outbox entry {EntryId} failed but its lease had passed to another drainer", entry.Id);
             return;
         }
-        metrics.Failed(failed);
+        metrics.Failed(entry.Kind, failed);
         if (failed)
             logger.LogError("Outbox entry {EntryId} for purchase {PurchaseId} failed after {Attempts} attempts: {Error}",
                 entry.Id, entry.PurchaseId, failures, error);

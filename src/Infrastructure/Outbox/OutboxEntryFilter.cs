@@ -14,8 +14,12 @@ public abstract class OutboxFilterParameters : PurchaseFilterParameters
     [QueryParam]
     public string? State { get; set; }
 
+    /// <summary><c>argo.workflow.create</c> or <c>webhook.delivery</c>; both when unset.</summary>
+    [QueryParam]
+    public string? Kind { get; set; }
+
     public OutboxEntryFilter ToFilter() =>
-        new(State, User, RetailerId, PurchaseGuid, CreatedFromInstant, CreatedToInstant, ErrorContains);
+        new(State, User, RetailerId, PurchaseGuid, CreatedFromInstant, CreatedToInstant, ErrorContains, Kind);
 }
 
 public sealed class OutboxFilterRules : AbstractValidator<OutboxFilterParameters>
@@ -26,6 +30,8 @@ public sealed class OutboxFilterRules : AbstractValidator<OutboxFilterParameters
     {
         RuleFor(p => p.State).Must(s => s is null || States.Contains(s))
             .WithMessage($"Query parameter \"state\" must be one of: {string.Join(", ", States)}.");
+        RuleFor(p => p.Kind).Must(k => k is null || OutboxKind.All.Contains(k))
+            .WithMessage($"Query parameter \"kind\" must be one of: {string.Join(", ", OutboxKind.All)}.");
         Include(new PurchaseFilterRules());
     }
 }
@@ -36,7 +42,7 @@ public sealed class OutboxFilterRules : AbstractValidator<OutboxFilterParameters
 /// </summary>
 public sealed record OutboxEntryFilter(
     string? State = null, string? User = null, string? RetailerId = null, Guid? PurchaseId = null,
-    Instant? CreatedFrom = null, Instant? CreatedTo = null, string? ErrorContains = null)
+    Instant? CreatedFrom = null, Instant? CreatedTo = null, string? ErrorContains = null, string? Kind = null)
 {
     public void AppendTo(StringBuilder where, NpgsqlCommand command)
     {
@@ -47,6 +53,7 @@ public sealed record OutboxEntryFilter(
         Add(CreatedFrom, "e.created_at >= ${0}");
         Add(CreatedTo, "e.created_at < ${0}");
         Add(ErrorContains, "strpos(lower(e.last_error), lower(${0})) > 0");
+        Add(Kind, "e.kind = ${0}");
 
         void Add(object? value, string condition) => Paging.AppendCondition(where, command, value, condition);
     }

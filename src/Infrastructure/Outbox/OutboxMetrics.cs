@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using NodaTime;
 using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Webhooks;
 
 namespace Purchases.Infrastructure.Outbox;
 
@@ -10,15 +11,20 @@ public sealed class OutboxMetrics
     public const string MeterName = "Purchases.Outbox";
     readonly Counter<long> _submissions;
     readonly Histogram<double> _argoDuration;
+    readonly Histogram<double> _webhookDuration;
     readonly Histogram<double> _lag;
     OutboxStatisticsSnapshot _last = OutboxStatisticsSnapshot.Empty;
 
     public OutboxMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _submissions = meter.CreateCounter<long>("purchases.outbox.submissions", description: "Argo submission attempts by result");
+        _submissions = meter.CreateCounter<long>("purchases.outbox.submissions",
+            description: "Attempts by kind (argo.workflow.create, webhook.delivery) and result");
         _argoDuration = meter.CreateHistogram<double>("purchases.outbox.argo.duration", "s", "Duration of Argo create calls");
-        _lag = meter.CreateHistogram<double>("purchases.outbox.lag", "s", "From the purchase's commit to its workflow's creation");
+        _webhookDuration = meter.CreateHistogram<double>("purchases.webhooks.delivery.duration", "s",
+            "Duration of webhook delivery attempts, by outcome");
+        _lag = meter.CreateHistogram<double>("purchases.outbox.lag", "s",
+            "From the entry's commit to its workflow's creation or its webhook's delivery, by kind");
         meter.CreateObservableGauge("purchases.outbox.entries", () => new[]
         {
             new Measurement<long>(_last.Pending, new KeyValuePair<string, object?>("state", "pending")),
@@ -32,14 +38,22 @@ public sealed class OutboxMetrics
     public void ArgoCallDuration(TimeSpan elapsed, CreateOutcome outcome) =>
         _argoDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome.GetType().Name));
 
-    public void Submitted(string result, Duration lag)
+    public void WebhookCallDuration(TimeSpan elapsed, WebhookDeliverer.Outcome outcome) =>
+        _webhookDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome switch
+        {
+            WebhookDeliverer.Outcome.Delivered => "delivered",
+            WebhookDeliverer.Outcome.Failed { Status: { } status } => $"{status / 100}xx",
+            _ => "no_answer",
+        }));
+
+    public void Submitted(string kind, string result, Duration lag)
     {
-        _submissions.Add(1, new KeyValuePair<string, object?>("result", result));
-        _lag.Record(lag.TotalSeconds);
+        _submissions.Add(1, new("kind", kind), new("result", result));
+        _lag.Record(lag.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
     }
 
-    public void Failed(bool final) =>
-        _submissions.Add(1, new KeyValuePair<string, object?>("result", final ? "failed" : "retry"));
+    public void Failed(string kind, bool final) =>
+        _submissions.Add(1, new("kind", kind), new("result", final ? "failed" : "retry"));
 
     public void Observe(OutboxStatisticsSnapshot snapshot) => _last = snapshot;
 }

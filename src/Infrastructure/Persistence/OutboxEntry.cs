@@ -2,7 +2,11 @@ using NodaTime;
 
 namespace Purchases.Infrastructure.Persistence;
 
-/// <summary>One message to Argo, written in the purchase's transaction (design/outbox.md §6.1).</summary>
+/// <summary>
+/// One message, written in the transaction of what caused it (design/outbox.md §6.1): a workflow to create in Argo
+/// (one per purchase, named by <see cref="WorkflowName"/>), or a webhook delivery (one per status change and subscribed
+/// endpoint, <see cref="WebhookEndpointId"/>; its id is the <c>webhook-id</c>).
+/// </summary>
 public sealed class OutboxEntry
 {
     public Guid Id { get; set; }
@@ -10,7 +14,8 @@ public sealed class OutboxEntry
     public string Kind { get; set; } = OutboxKind.ArgoWorkflowCreate;
     public short PayloadVersion { get; set; } = 1;
     public required string Payload { get; set; }
-    public required string WorkflowName { get; set; }
+    public string? WorkflowName { get; set; }
+    public Guid? WebhookEndpointId { get; set; }
     public string State { get; set; } = OutboxState.Pending;
     public int Attempts { get; set; }
     public Instant NextAttemptAt { get; set; }
@@ -39,4 +44,7 @@ public static class OutboxState
 public static class OutboxKind
 {
     public const string ArgoWorkflowCreate = "argo.workflow.create";
+    public const string WebhookDelivery = "webhook.delivery";
+
+    public static readonly string[] All = [ArgoWorkflowCreate, WebhookDelivery];
 }

@@ -6,7 +6,9 @@ using Npgsql;
 using NpgsqlTypes;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Observability;
+using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Webhooks;
 
 namespace Purchases.Infrastructure.Reconcile;
 
@@ -23,6 +25,8 @@ public sealed class WorkflowReconciler(
     IArgoWorkflows argo,
     IOptions<ArgoOptions> argoOptions,
     IOptions<ReconcileOptions> options,
+    IOptions<WebhookOptions> webhooks,
+    OutboxSignal outbox,
     IClock clock,
     ReconcileMetrics metrics,
     ILogger<WorkflowReconciler> logger)
@@ -128,12 +132,12 @@ public sealed class WorkflowReconciler(
                 SELECT p.id FROM purchases p
                 WHERE p.status IN ('pending', 'in_progress')
                   AND (p.workflow_checked_at IS NULL OR p.workflow_checked_at <= $1)
-                  AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.state = 'submitted')
+                  AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted')
                 ORDER BY p.workflow_checked_at NULLS FIRST
                 LIMIT $2
                 FOR UPDATE OF p SKIP LOCKED)
             UPDATE purchases p SET workflow_checked_at = $3 FROM due, outbox_entries o
-            WHERE p.id = due.id AND o.purchase_id = p.id
+            WHERE p.id = due.id AND o.purchase_id = p.id AND o.kind = 'argo.workflow.create'
             RETURNING p.id, o.workflow_name, p.last_retried_at, o.trace_parent
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now - Duration.FromTimeSpan(options.Value.Interval) });
@@ -177,19 +181,27 @@ public sealed class WorkflowReconciler(
         }
 
         var failed = new HashSet<Guid>();
+        var deliveries = 0L;
         if (transitions.Count > 0)
         {
-            await using var fail = new NpgsqlCommand("""
+            await using var fail = new NpgsqlCommand(WebhookEvents.WithDeliveries("""
                 UPDATE purchases p SET status = 'failed', error = r.error, updated_at = $3
-                FROM unnest($1::uuid[], $2::text[]) AS r(id, error)
-                WHERE p.id = r.id AND p.status IN ('pending', 'in_progress')
-                RETURNING p.id
-                """, connection, transaction);
+                FROM unnest($1::uuid[], $2::text[]) AS r(id, error),
+                     (SELECT id, status FROM purchases WHERE id = ANY($1) FOR UPDATE) old
+                WHERE p.id = r.id AND old.id = p.id AND p.status IN ('pending', 'in_progress')
+                RETURNING p.id, p."user", p.retailer_id, p.status, old.status AS previous_status, p.error, p.created_at, p.updated_at
+                """, first: 4), connection, transaction);
             fail.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.PurchaseId).ToArray() });
             fail.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Error).ToArray() });
             fail.Parameters.Add(new NpgsqlParameter { Value = now });
+            // The reconciler's batch belongs to no one purchase: each delivery continues its purchase's trace.
+            WebhookEvents.AddParameters(fail, webhooks.Value, traceParent: null);
             await using var reader = await fail.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) failed.Add(reader.GetGuid(0));
+            while (await reader.ReadAsync(ct))
+            {
+                failed.Add(reader.GetGuid(0));
+                deliveries = reader.GetInt64(1);
+            }
         }
 
         // A deleted workflow's entry becomes failed, so that a replay (or a retry) re-creates it through the outbox.
@@ -199,7 +211,7 @@ public sealed class WorkflowReconciler(
             await using var entries = new NpgsqlCommand("""
                 UPDATE outbox_entries SET state = 'failed', last_error = $2, failed_at = $3, updated_at = $3,
                                           locked_until = NULL, locked_by = NULL
-                WHERE purchase_id = ANY($1) AND state = 'submitted'
+                WHERE purchase_id = ANY($1) AND kind = 'argo.workflow.create' AND state = 'submitted'
                 """, connection, transaction);
             entries.Parameters.Add(new NpgsqlParameter { Value = gone });
             entries.Parameters.Add(new NpgsqlParameter { Value = $"{DeletedError} (Argo answered 404 while the purchase was not final)" });
@@ -207,6 +219,7 @@ public sealed class WorkflowReconciler(
             await entries.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
+        if (deliveries > 0) outbox.Nudge();
 
         foreach (var transition in transitions.Where(t => failed.Contains(t.PurchaseId)))
         {

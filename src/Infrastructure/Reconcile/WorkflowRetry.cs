@@ -4,6 +4,8 @@ using System.Diagnostics;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Observability;
 
+using Purchases.Infrastructure.Webhooks;
+
 namespace Purchases.Infrastructure.Reconcile;
 
 public enum RetryAction { RetriedInPlace, Recreated }
@@ -39,8 +41,10 @@ public static class WorkflowRetry
 
     sealed record Target(string Status, string WorkflowName, string EntryState, string? TraceParent);
 
-    public static async Task<RetryWorkflowResult> RunAsync(NpgsqlDataSource dataSource, IArgoWorkflows argo, string purchaseId,
-        string retriedBy, Instant now, bool dryRun, CancellationToken ct)
+    /// <summary>A done retry changed the purchase's status: the caller nudges the outbox (its webhook deliveries, and
+    /// for a re-creation its Argo entry).</summary>
+    public static async Task<RetryWorkflowResult> RunAsync(NpgsqlDataSource dataSource, IArgoWorkflows argo,
+        WebhookOptions webhooks, string purchaseId, string retriedBy, Instant now, bool dryRun, CancellationToken ct)
     {
         if (!Guid.TryParseExact(purchaseId, "D", out var id) || await FindAsync(dataSource, id, ct) is not { } target)
             return new RetryWorkflowResult.NotFound();
@@ -61,14 +65,14 @@ public static class WorkflowRetry
                 case RetryOutcome.NotFound: action = RetryAction.Recreated; break;
             }
         }
-        var count = await BackToPendingAsync(dataSource, id, action, retriedBy, now, ct);
+        var count = await BackToPendingAsync(dataSource, webhooks, id, action, retriedBy, now, ct);
         return count is { } n ? new RetryWorkflowResult.Done(action, n) : new RetryWorkflowResult.NotFailed("pending");
     }
 
     static async Task<Target?> FindAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT p.status, e.workflow_name, e.state, e.trace_parent FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id
+            SELECT p.status, e.workflow_name, e.state, e.trace_parent FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id AND e.kind = 'argo.workflow.create'
             WHERE p.id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -79,30 +83,32 @@ public static class WorkflowRetry
     }
 
     /// <summary>One statement: the purchase (still failed) back to pending, and for a re-creation its entry due now.</summary>
-    static async Task<int?> BackToPendingAsync(NpgsqlDataSource dataSource, Guid id, RetryAction action, string retriedBy,
+    static async Task<int?> BackToPendingAsync(NpgsqlDataSource dataSource, WebhookOptions webhooks, Guid id, RetryAction action, string retriedBy,
         Instant now, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH purchase AS (
+        await using var command = dataSource.CreateCommand($"""
+            WITH {WebhookEvents.Ctes("""
                 UPDATE purchases SET status = 'pending', error = NULL, updated_at = $2,
                        retry_count = retry_count + 1, last_retried_at = $2, last_retried_by = $3,
                        workflow_phase = CASE WHEN $4 THEN '' ELSE NULL END, workflow_message = NULL,
                        workflow_started_at = NULL, workflow_finished_at = NULL,
                        workflow_checked_at = NULL, workflow_changed_at = $2
                 WHERE id = $1 AND status = 'failed'
-                RETURNING id, retry_count),
+                RETURNING id, "user", retailer_id, status, 'failed' AS previous_status, error, created_at, updated_at, retry_count
+                """, first: 5)},
             entry AS (
                 UPDATE outbox_entries e SET state = 'pending', attempts = 0, next_attempt_at = $2, locked_until = NULL,
                        locked_by = NULL, failed_at = NULL, replay_count = replay_count + 1, last_replayed_at = $2,
                        last_replayed_by = $3, updated_at = $2
-                FROM purchase WHERE NOT $4 AND e.purchase_id = purchase.id
+                FROM changed WHERE NOT $4 AND e.purchase_id = changed.id AND e.kind = 'argo.workflow.create'
                 RETURNING e.id)
-            SELECT retry_count FROM purchase
+            SELECT retry_count FROM changed
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = retriedBy });
         command.Parameters.Add(new NpgsqlParameter { Value = action == RetryAction.RetriedInPlace });
+        WebhookEvents.AddParameters(command, webhooks, traceParent: null);
         return await command.ExecuteScalarAsync(ct) is int count ? count : null;
     }
 }

@@ -19,7 +19,7 @@ public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock
     /// </summary>
     public static string StuckCondition(int cutoff) => $"""
         (p.status IN ('pending', 'in_progress')
-         AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.state = 'submitted')
+         AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted')
          AND greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at)) < ${cutoff})
         """;
 

@@ -51,7 +51,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task ResetAsync()
     {
         await using var command = DataSource.CreateCommand(
-            "TRUNCATE outbox_entries, purchase_rows, purchases, idempotency_keys, api_tokens, customers");
+            "TRUNCATE outbox_entries, webhook_endpoints, purchase_rows, purchases, idempotency_keys, api_tokens, customers");
         await command.ExecuteNonQueryAsync();
     }
 

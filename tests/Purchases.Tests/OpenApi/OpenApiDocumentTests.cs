@@ -35,13 +35,13 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : ApiTest(api)
         var document = JsonNode.Parse(await ServedDocumentAsync())!;
         var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Op: o.Value!))).ToList();
 
-        Assert.Equal(13, operations.Count);
+        Assert.Equal(17, operations.Count);
         Assert.DoesNotContain(operations, o => o.Path.StartsWith("/api/v0/user/submit-purchase"));
         Assert.All(operations, o =>
         {
             Assert.False(string.IsNullOrWhiteSpace(o.Op["summary"]?.GetValue<string>()), o.Path);
             Assert.False(string.IsNullOrWhiteSpace(o.Op["description"]?.GetValue<string>()), o.Path);
-            Assert.Contains(o.Op["tags"]![0]!.GetValue<string>(), new[] { "Purchases", "Operators" });
+            Assert.Contains(o.Op["tags"]![0]!.GetValue<string>(), new[] { "Purchases", "Webhooks", "Operators" });
             Assert.NotNull(o.Op["security"]![0]!["Bearer"]);
             foreach (var (status, response) in o.Op["responses"]!.AsObject())
                 Assert.True(response!["content"]?["application/json"]?["example"] is not null, $"{o.Path} {status} has no example");

@@ -8,6 +8,7 @@ public static class ApiDocs
 {
     public const string PurchasesTag = "Purchases";
     public const string OperatorsTag = "Operators";
+    public const string WebhooksTag = "Webhooks";
 
     public static void Error(this EndpointSummary summary, int status, string description, string example) =>
         summary.Response(status, description, "application/json", new ErrorBody(example));
@@ -25,7 +26,8 @@ public static class ApiDocs
     /// <summary>The descriptions of the operators' filters, shared by listing and bulk replay.</summary>
     public static void OutboxFilterParams(this EndpointSummary summary)
     {
-        summary.Params["state"] = "pending, submitted or failed.";
+        summary.Params["state"] = "pending, submitted (for a webhook: delivered) or failed.";
+        summary.Params["kind"] = "argo.workflow.create (a workflow to create) or webhook.delivery (an event for a customer's endpoint); both when omitted.";
         summary.Params["user"] = "The purchase's user.";
         summary.Params["retailer_id"] = "The purchase's retailer.";
         summary.Params["purchase_id"] = "One purchase (a UUID).";

@@ -16,7 +16,8 @@ public static class OpenApiRegistration
             o.TagDescriptions = t =>
             {
                 t[ApiDocs.PurchasesTag] = "Submit purchase schedules, read them back, report strategy results.";
-                t[ApiDocs.OperatorsTag] = "See, count and replay the outbox entries that hand purchases to Argo (operator tokens only).";
+                t[ApiDocs.WebhooksTag] = "Be told when a purchase's status changes: signed webhook deliveries to the customer's endpoints.";
+                t[ApiDocs.OperatorsTag] = "See, count and replay the outbox entries (Argo creates and webhook deliveries), retry workflows (operator tokens only).";
             };
             o.DocumentSettings = s =>
             {

@@ -7,10 +7,21 @@ internal sealed class OutboxEntryConfiguration : IEntityTypeConfiguration<Outbox
 {
     public void Configure(EntityTypeBuilder<OutboxEntry> b)
     {
-        b.ToTable("outbox_entries", t => t.HasCheckConstraint("ck_outbox_entries_state",
-            $"state IN ('{OutboxState.Pending}', '{OutboxState.Submitted}', '{OutboxState.Failed}')"));
+        b.ToTable("outbox_entries", t =>
+        {
+            t.HasCheckConstraint("ck_outbox_entries_state",
+                $"state IN ('{OutboxState.Pending}', '{OutboxState.Submitted}', '{OutboxState.Failed}')");
+            t.HasCheckConstraint("ck_outbox_entries_kind",
+                $"(kind = '{OutboxKind.ArgoWorkflowCreate}' AND workflow_name IS NOT NULL AND webhook_endpoint_id IS NULL) OR " +
+                $"(kind = '{OutboxKind.WebhookDelivery}' AND workflow_name IS NULL AND webhook_endpoint_id IS NOT NULL)");
+        });
         b.HasKey(e => e.Id);
-        b.HasIndex(e => e.PurchaseId).IsUnique();
+        // One Argo entry per purchase; webhook deliveries are many per purchase.
+        b.HasIndex(e => e.PurchaseId, "ix_outbox_entries_purchase_id").HasDatabaseName("ix_outbox_entries_purchase_id").IsUnique()
+            .HasFilter($"kind = '{OutboxKind.ArgoWorkflowCreate}'");
+        b.HasIndex(e => e.PurchaseId, "ix_outbox_entries_deliveries_purchase_id")
+            .HasDatabaseName("ix_outbox_entries_deliveries_purchase_id")
+            .HasFilter($"kind = '{OutboxKind.WebhookDelivery}'");
         b.HasIndex(e => e.WorkflowName).IsUnique();
         b.Property(e => e.Kind).HasDefaultValue(OutboxKind.ArgoWorkflowCreate);
         b.Property(e => e.PayloadVersion).HasDefaultValue((short)1);
@@ -22,6 +33,7 @@ internal sealed class OutboxEntryConfiguration : IEntityTypeConfiguration<Outbox
         b.Property(e => e.CreatedAt).HasDefaultValueSql("now()");
         b.Property(e => e.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<Purchase>().WithMany().HasForeignKey(e => e.PurchaseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(e => e.WebhookEndpointId).OnDelete(DeleteBehavior.Cascade);
 
         b.HasIndex(e => new { e.NextAttemptAt, e.Id }).HasDatabaseName("ix_outbox_entries_due")
             .HasFilter($"state = '{OutboxState.Pending}'");

@@ -23,6 +23,29 @@ namespace Purchases.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Purchases.Infrastructure.Persistence.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -246,8 +269,11 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasColumnName("updated_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<Guid?>("WebhookEndpointId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("webhook_endpoint_id");
+
                     b.Property<string>("WorkflowName")
-                        .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("workflow_name");
 
@@ -258,16 +284,15 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_outbox_entries_failed")
                         .HasFilter("state = 'failed'");
 
-                    b.HasIndex("PurchaseId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_outbox_entries_purchase_id");
-
                     b.HasIndex("State")
                         .HasDatabaseName("ix_outbox_entries_state");
 
                     b.HasIndex("SubmittedAt")
                         .HasDatabaseName("ix_outbox_entries_submitted")
                         .HasFilter("state = 'submitted'");
+
+                    b.HasIndex("WebhookEndpointId")
+                        .HasDatabaseName("ix_outbox_entries_webhook_endpoint_id");
 
                     b.HasIndex("WorkflowName")
                         .IsUnique()
@@ -277,8 +302,19 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_outbox_entries_due")
                         .HasFilter("state = 'pending'");
 
+                    b.HasIndex(new[] { "PurchaseId" }, "ix_outbox_entries_deliveries_purchase_id")
+                        .HasDatabaseName("ix_outbox_entries_deliveries_purchase_id")
+                        .HasFilter("kind = 'webhook.delivery'");
+
+                    b.HasIndex(new[] { "PurchaseId" }, "ix_outbox_entries_purchase_id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_entries_purchase_id")
+                        .HasFilter("kind = 'argo.workflow.create'");
+
                     b.ToTable("outbox_entries", null, t =>
                         {
+                            t.HasCheckConstraint("ck_outbox_entries_kind", "(kind = 'argo.workflow.create' AND workflow_name IS NOT NULL AND webhook_endpoint_id IS NULL) OR (kind = 'webhook.delivery' AND workflow_name IS NULL AND webhook_endpoint_id IS NOT NULL)");
+
                             t.HasCheckConstraint("ck_outbox_entries_state", "state IN ('pending', 'submitted', 'failed')");
                         });
                 });
@@ -420,6 +456,63 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                     b.ToTable("purchase_rows", (string)null);
                 });
 
+            modelBuilder.Entity("Purchases.Infrastructure.Persistence.WebhookEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Instant?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.PrimitiveCollection<string[]>("Events")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("events");
+
+                    b.Property<Instant?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_secret_expires_at");
+
+                    b.Property<string>("ProtectedPreviousSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_previous_secret");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_secret");
+
+                    b.Property<Instant>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoints");
+
+                    b.HasIndex("UserName")
+                        .HasDatabaseName("ix_webhook_endpoints_user_live")
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.ToTable("webhook_endpoints", (string)null);
+                });
+
             modelBuilder.Entity("Purchases.Infrastructure.Persistence.ApiToken", b =>
                 {
                     b.HasOne("Purchases.Infrastructure.Persistence.Customer", null)
@@ -437,6 +530,12 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_outbox_entries_purchases_purchase_id");
+
+                    b.HasOne("Purchases.Infrastructure.Persistence.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookEndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_outbox_entries_webhook_endpoints_webhook_endpoint_id");
                 });
 #pragma warning restore 612, 618
         }

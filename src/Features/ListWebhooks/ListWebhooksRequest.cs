@@ -1,0 +1,6 @@
+namespace Purchases.Features.ListWebhooks;
+
+public sealed class ListWebhooksRequest
+{
+    public string User { get; set; } = "";
+}
