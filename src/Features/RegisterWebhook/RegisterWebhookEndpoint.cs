@@ -16,6 +16,7 @@ public sealed class RegisterWebhookEndpoint(NpgsqlDataSource dataSource, Webhook
     {
         Post("user/{user}/webhooks");
         Policies(AccessPolicies.SubmitForUser);
+        Options(b => b.WithMetadata(new JsonRequestBody(typeof(RegisterWebhookBody), RegisterWebhookBody.Example)));
         Description(b => b.WithTags(ApiDocs.WebhooksTag));
     }
 

@@ -15,8 +15,6 @@ public sealed class RegisterWebhookSummary : Summary<RegisterWebhookEndpoint>
                       "The answer holds the signing `secret` once; it is stored encrypted and never shown again " +
                       "(rotate it to get a new one). The URL must be https and reach a public address.";
         Params["user"] = "The customer.";
-        ExampleRequest = new RegisterWebhookRequest
-            { Url = "https://retailer.example.com/hooks/purchases", Events = [WebhookEvent.Completed, WebhookEvent.Failed] };
         var id = Guid.Parse("01935e3a-7b2d-7000-8000-00000000a001");
         Response(201, "Registered; the secret is in this answer only.", "application/json", new RegisterWebhookResponse(id,
             "https://retailer.example.com/hooks/purchases", [WebhookEvent.Completed, WebhookEvent.Failed],

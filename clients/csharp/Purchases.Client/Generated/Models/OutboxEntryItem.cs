@@ -18,6 +18,14 @@ namespace Purchases.Client.Models
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The kind property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Kind { get; set; }
+#nullable restore
+#else
+        public string Kind { get; set; }
+#endif
         /// <summary>The last_error property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -70,6 +78,8 @@ namespace Purchases.Client.Models
 #else
         public string User { get; set; }
 #endif
+        /// <summary>The webhook_endpoint_id property</summary>
+        public Guid? WebhookEndpointId { get; set; }
         /// <summary>The workflow_name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -99,6 +109,7 @@ namespace Purchases.Client.Models
                 { "attempts", n => { Attempts = n.GetIntValue(); } },
                 { "created_at", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "kind", n => { Kind = n.GetStringValue(); } },
                 { "last_error", n => { LastError = n.GetStringValue(); } },
                 { "last_replayed_at", n => { LastReplayedAt = n.GetDateTimeOffsetValue(); } },
                 { "last_replayed_by", n => { LastReplayedBy = n.GetStringValue(); } },
@@ -110,6 +121,7 @@ namespace Purchases.Client.Models
                 { "state", n => { State = n.GetStringValue(); } },
                 { "submitted_at", n => { SubmittedAt = n.GetDateTimeOffsetValue(); } },
                 { "user", n => { User = n.GetStringValue(); } },
+                { "webhook_endpoint_id", n => { WebhookEndpointId = n.GetGuidValue(); } },
                 { "workflow_name", n => { WorkflowName = n.GetStringValue(); } },
             };
         }
@@ -123,6 +135,7 @@ namespace Purchases.Client.Models
             writer.WriteIntValue("attempts", Attempts);
             writer.WriteDateTimeOffsetValue("created_at", CreatedAt);
             writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("kind", Kind);
             writer.WriteStringValue("last_error", LastError);
             writer.WriteDateTimeOffsetValue("last_replayed_at", LastReplayedAt);
             writer.WriteStringValue("last_replayed_by", LastReplayedBy);
@@ -134,6 +147,7 @@ namespace Purchases.Client.Models
             writer.WriteStringValue("state", State);
             writer.WriteDateTimeOffsetValue("submitted_at", SubmittedAt);
             writer.WriteStringValue("user", User);
+            writer.WriteGuidValue("webhook_endpoint_id", WebhookEndpointId);
             writer.WriteStringValue("workflow_name", WorkflowName);
         }
     }

@@ -47,7 +47,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OutboxRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox{?created_from*,created_to*,cursor*,error_contains*,limit*,purchase_id*,retailer_id*,state*,user*}", pathParameters)
+        public OutboxRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox{?created_from*,created_to*,cursor*,error_contains*,kind*,limit*,purchase_id*,retailer_id*,state*,user*}", pathParameters)
         {
         }
         /// <summary>
@@ -55,7 +55,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OutboxRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox{?created_from*,created_to*,cursor*,error_contains*,limit*,purchase_id*,retailer_id*,state*,user*}", rawUrl)
+        public OutboxRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox{?created_from*,created_to*,cursor*,error_contains*,kind*,limit*,purchase_id*,retailer_id*,state*,user*}", rawUrl)
         {
         }
         /// <summary>
@@ -163,6 +163,16 @@ namespace Purchases.Client.Api.V0.Admin.Outbox
             [QueryParameter("error_contains")]
             public string ErrorContains { get; set; }
 #endif
+            /// <summary>argo.workflow.create (a workflow to create) or webhook.delivery (an event for a customer&apos;s endpoint); both when omitted.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("kind")]
+            public string? Kind { get; set; }
+#nullable restore
+#else
+            [QueryParameter("kind")]
+            public string Kind { get; set; }
+#endif
             /// <summary>Page size, 1 to 1000 (default 100).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -193,7 +203,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox
             [QueryParameter("retailer_id")]
             public string RetailerId { get; set; }
 #endif
-            /// <summary>pending, submitted or failed.</summary>
+            /// <summary>pending, submitted (for a webhook: delivered) or failed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("state")]

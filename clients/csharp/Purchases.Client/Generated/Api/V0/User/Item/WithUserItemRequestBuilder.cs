@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions;
 using Purchases.Client.Api.V0.User.Item.Purchase;
 using Purchases.Client.Api.V0.User.Item.Purchases;
 using Purchases.Client.Api.V0.User.Item.SubmitPurchase;
+using Purchases.Client.Api.V0.User.Item.Webhooks;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -31,6 +32,11 @@ namespace Purchases.Client.Api.V0.User.Item
         public global::Purchases.Client.Api.V0.User.Item.SubmitPurchase.SubmitPurchaseRequestBuilder SubmitPurchase
         {
             get => new global::Purchases.Client.Api.V0.User.Item.SubmitPurchase.SubmitPurchaseRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::Purchases.Client.Api.V0.User.Item.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::Purchases.Client.Api.V0.User.Item.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Purchases.Client.Api.V0.User.Item.WithUserItemRequestBuilder"/> and sets the default values.

@@ -22,7 +22,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Replay
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ReplayRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox/replay{?created_from*,created_to*,dry_run*,error_contains*,purchase_id*,retailer_id*,state*,user*}", pathParameters)
+        public ReplayRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox/replay{?created_from*,created_to*,dry_run*,error_contains*,kind*,purchase_id*,retailer_id*,state*,user*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Replay
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ReplayRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox/replay{?created_from*,created_to*,dry_run*,error_contains*,purchase_id*,retailer_id*,state*,user*}", rawUrl)
+        public ReplayRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v0/admin/outbox/replay{?created_from*,created_to*,dry_run*,error_contains*,kind*,purchase_id*,retailer_id*,state*,user*}", rawUrl)
         {
         }
         /// <summary>
@@ -138,6 +138,16 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Replay
             [QueryParameter("error_contains")]
             public string ErrorContains { get; set; }
 #endif
+            /// <summary>argo.workflow.create (a workflow to create) or webhook.delivery (an event for a customer&apos;s endpoint); both when omitted.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("kind")]
+            public string? Kind { get; set; }
+#nullable restore
+#else
+            [QueryParameter("kind")]
+            public string Kind { get; set; }
+#endif
             /// <summary>One purchase (a UUID).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -158,7 +168,7 @@ namespace Purchases.Client.Api.V0.Admin.Outbox.Replay
             [QueryParameter("retailer_id")]
             public string RetailerId { get; set; }
 #endif
-            /// <summary>pending, submitted or failed.</summary>
+            /// <summary>pending, submitted (for a webhook: delivered) or failed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("state")]
