@@ -61,7 +61,9 @@ public static class OutboxCommands
             return parsed.GetValue(json)
                 ? JsonSerializer.Serialize(s, cli.Json)
                 : $"pending    {s.Pending}\nsubmitted  {s.Submitted}\nfailed     {s.Failed}\n" +
-                  $"oldest pending age  {s.OldestPendingAgeSeconds:0.###} s\nlast submitted at   {CliContext.Format(s.LastSubmittedAt)}";
+                  $"oldest pending age  {s.OldestPendingAgeSeconds:0.###} s\nlast submitted at   {CliContext.Format(s.LastSubmittedAt)}" +
+                  string.Concat(s.ByKind.Select(k =>
+                      $"\n{k.Key,-21}  pending {k.Value.Pending}, submitted {k.Value.Submitted}, failed {k.Value.Failed}"));
         }));
         return stats;
     }

@@ -19,6 +19,6 @@ public sealed class GetOutboxStatsEndpoint(OutboxStatistics statistics) : Endpoi
     public static async Task<GetOutboxStatsResponse> ReadAsync(OutboxStatistics statistics, CancellationToken ct)
     {
         var s = await statistics.ReadAsync(ct);
-        return new GetOutboxStatsResponse(s.Pending, s.Submitted, s.Failed, s.OldestPendingAgeSeconds, s.LastSubmittedAt);
+        return new GetOutboxStatsResponse(s.Pending, s.Submitted, s.Failed, s.OldestPendingAgeSeconds, s.LastSubmittedAt, s.ByKind);
     }
 }

@@ -247,6 +247,10 @@ public sealed class WebhookDeliveryTests(ApiFactory api, WebhookApiFactory servi
         Assert.Equal(503, item.GetProperty("last_status").GetInt32());
         Assert.Single((await BodyOf(await operatorClient.GetAsync("/api/v0/admin/outbox?kind=argo.workflow.create", Ct)))
             .GetProperty("items").EnumerateArray());
+        var stats = (await BodyOf(await operatorClient.GetAsync("/api/v0/admin/outbox/stats", Ct))).GetProperty("by_kind");
+        Assert.Equal(1, stats.GetProperty("webhook.delivery").GetProperty("failed").GetInt64());
+        Assert.Equal(0, stats.GetProperty("webhook.delivery").GetProperty("submitted").GetInt64());
+        Assert.Equal(1, stats.GetProperty("argo.workflow.create").GetProperty("submitted").GetInt64());
         await AssertError(await operatorClient.GetAsync("/api/v0/admin/outbox?kind=email", Ct), 400,
             "Query parameter \"kind\" must be one of: argo.workflow.create, webhook.delivery.");
 

@@ -12,6 +12,14 @@ namespace Purchases.Client.Models
     public partial class GetOutboxStatsResponse : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The by_kind property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Purchases.Client.Models.GetOutboxStatsResponse_by_kind? ByKind { get; set; }
+#nullable restore
+#else
+        public global::Purchases.Client.Models.GetOutboxStatsResponse_by_kind ByKind { get; set; }
+#endif
         /// <summary>The failed property</summary>
         public long? Failed { get; set; }
         /// <summary>The last_submitted_at property</summary>
@@ -40,6 +48,7 @@ namespace Purchases.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "by_kind", n => { ByKind = n.GetObjectValue<global::Purchases.Client.Models.GetOutboxStatsResponse_by_kind>(global::Purchases.Client.Models.GetOutboxStatsResponse_by_kind.CreateFromDiscriminatorValue); } },
                 { "failed", n => { Failed = n.GetLongValue(); } },
                 { "last_submitted_at", n => { LastSubmittedAt = n.GetDateTimeOffsetValue(); } },
                 { "oldest_pending_age_seconds", n => { OldestPendingAgeSeconds = n.GetDoubleValue(); } },
@@ -54,6 +63,7 @@ namespace Purchases.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::Purchases.Client.Models.GetOutboxStatsResponse_by_kind>("by_kind", ByKind);
             writer.WriteLongValue("failed", Failed);
             writer.WriteDateTimeOffsetValue("last_submitted_at", LastSubmittedAt);
             writer.WriteDoubleValue("oldest_pending_age_seconds", OldestPendingAgeSeconds);
