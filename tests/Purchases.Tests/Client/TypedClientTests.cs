@@ -186,4 +186,25 @@ public sealed class TypedClientTests(ApiFactory api) : ApiTest(api)
         await Throws<ErrorBody>(() => client.Api.V0.User["trebolenergia"].Purchase[Guid.NewGuid().ToString()].GetPath
             .GetAsync(cancellationToken: Ct), 503, "Service temporarily unavailable, please retry.");
     }
+
+    [Fact]
+    public async Task Register_list_rotate_and_remove_a_webhook()
+    {
+        var webhooks = ClientFor(_token).Api.V0.User["trebolenergia"].Webhooks;
+
+        var registered = await webhooks.PostAsync(new RegisterWebhookBody
+            { Url = "https://93.184.215.14/hooks", Events = ["purchase.completed", "purchase.failed"] }, cancellationToken: Ct);
+        var listed = await webhooks.GetAsync(cancellationToken: Ct);
+        var rotated = await webhooks[registered!.Id.ToString()!].RotateSecret.PostAsync(cancellationToken: Ct);
+        await webhooks[registered.Id.ToString()!].DeleteAsync(cancellationToken: Ct);
+
+        Assert.StartsWith("whsec_", registered.Secret);
+        Assert.Equal(registered.Id, Assert.Single(listed!.Items!).Id);
+        Assert.NotEqual(registered.Secret, rotated!.Secret);
+        Assert.NotNull(rotated.PreviousSecretExpiresAt);
+        Assert.Empty((await webhooks.GetAsync(cancellationToken: Ct))!.Items!);
+        await Throws<ErrorBody>(() => webhooks.PostAsync(new RegisterWebhookBody
+            { Url = "https://10.0.0.1/hooks", Events = ["purchase.completed"] }, cancellationToken: Ct), 400,
+            "Webhook \"url\" must reach a public address; \"10.0.0.1\" is 10.0.0.1 (loopback, private and link-local addresses are refused).");
+    }
 }
