@@ -63,7 +63,7 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service) 
         Assert.Contains("Requests per second by endpoint", titles);
         Assert.Contains("Latency p99 by endpoint", titles);
         Assert.Contains("Outbox backlog by state", titles);
-        Assert.Contains("Commit to Argo lag (p50, p99)", titles);
+        Assert.Contains("Outbox lag by kind: commit to workflow, or to delivery (p50, p99)", titles);
         Assert.Contains("Workflows of unfinished purchases by phase", titles);
         Assert.All(dashboard["panels"]!.AsArray(), p => Assert.Equal("${datasource}", (string?)p!["datasource"]!["uid"]));
     }
