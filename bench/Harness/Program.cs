@@ -10,6 +10,8 @@ return args.Length == 0 ? Usage() : args[0] switch
     "pace" => await Paced.RunAsync(new Args(args[1..])),
     "outbox-fill" => await OutboxFill.RunAsync(new Args(args[1..])),
     "reconcile-rate" => await ReconcileRate.RunAsync(new Args(args[1..])),
+    "webhook-receiver" => await WebhookReceiver.RunAsync(new Args(args[1..])),
+    "webhook-rate" => await WebhookRate.RunAsync(new Args(args[1..])),
     "report" => Report.Run(new Args(args[1..])),
     "profile-summary" => ProfileSummary.Run(new Args(args[1..])),
     "freeport" => FreePort(),
@@ -18,7 +20,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|reconcile-rate|report|freeport [--option value]...");
+    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|reconcile-rate|webhook-receiver|webhook-rate|report|freeport [--option value]...");
     return 2;
 }
 

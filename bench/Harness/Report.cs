@@ -32,10 +32,10 @@ public static class Report
         public double CorrectedRps => Rps / Math.Max(0.05, 1 - OthersShare);
     }
 
-    static readonly string[] Groups = ["svc", "variant", "rc", "limit", "fake", "pg", "peer", "peerpg", "driver"];
+    static readonly string[] Groups = ["svc", "variant", "rc", "limit", "fake", "hook", "pg", "peer", "peerpg", "driver"];
     static readonly Dictionary<string, string> GroupNames = new()
     {
-        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["pg"] = "PostgreSQL (ours)",
+        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["hook"] = "webhook receiver", ["pg"] = "PostgreSQL (ours)",
         ["peer"] = "peer gunicorn", ["peerpg"] = "peer PostgreSQL", ["driver"] = "wrk / drivers", ["other"] = "rest of the machine",
     };
     static readonly Dictionary<string, string> TargetNames = new() { ["svc"] = "service", ["variant"] = "service (variant)", ["limit"] = "limit", ["peer"] = "DRF peer" };
@@ -339,6 +339,29 @@ public static class Report
             foreach (var r in rows)
                 md.AppendLine($"| {r.S("format")} | {r.D("n"):0} | **{Ms(r.D("median_ms"))}** | {Ms(r.D("max_ms"))} | {Ms(r.D("first_byte_median_ms"))} | " +
                               $"{Num(r.D("bytes") / 1e6, 2)} MB | {Mib(r.D("rss_before_kb"))} | {Mib(r.D("rss_peak_kb"))} |");
+            md.AppendLine();
+        }
+
+        // ---- scenario 8 -------------------------------------------------------------------------------------------------
+        if (lines.LastOrDefault(l => l.Kind == "webhooks") is { } hooks)
+        {
+            md.AppendLine("## 8. Webhook deliveries to an instant receiver");
+            md.AppendLine();
+            md.AppendLine("An endpoint registered through the API (`POST …/webhooks`, `purchase.completed`) at `Purchases.Bench webhook-receiver` " +
+                          "(plain http on loopback, allowed for the bench with `Webhooks:AllowHttp` and `Webhooks:AllowPrivateAddresses`; every POST " +
+                          $"answered 204 at once). {hooks.D("n"):0} completed purchases and one `webhook.delivery` entry each, with the event's payload, " +
+                          "inserted **directly with SQL** in one transaction, then `NOTIFY purchases_outbox`, as in scenario 4. The service's drain " +
+                          "signs and POSTs each one. Timed from the commit to the last entry's `submitted_at`; the lag of each delivery is its " +
+                          $"`submitted_at − created_at` (`created_at` is the transaction's start: the insert and commit took {Ms(hooks.D("insert_commit_ms"))}).");
+            md.AppendLine();
+            md.AppendLine("| deliveries | submitted | failed | seconds | deliveries/s | lag p50 | lag p99 | lag max | failed attempts | receiver: requests | distinct webhook-ids |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine($"| {hooks.D("n"):0} | {hooks.D("submitted"):0} | {hooks.D("failed"):0} | {Num(hooks.D("seconds"), 2)} | **{Num(hooks.D("deliveries_per_s"), 0)}** | " +
+                          $"{Ms(hooks.D("lag_p50_ms"))} | {Ms(hooks.D("lag_p99_ms"))} | {Ms(hooks.D("lag_max_ms"))} | {hooks.D("failed_attempts"):0} | " +
+                          $"{hooks.D("receiver", "requests"):0} | {hooks.D("receiver", "distinct_ids"):0} |");
+            md.AppendLine();
+            md.AppendLine($"First delivery submitted +{Ms(hooks.D("first_submitted_ms"))} after the commit, the last +{Ms(hooks.D("last_submitted_ms"))}. " +
+                          $"CPU meanwhile: {CpuText(hooks.Cpu())}.");
             md.AppendLine();
         }
 
