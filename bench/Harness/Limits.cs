@@ -133,7 +133,7 @@ public static class Limits
                 SELECT p.id, p.status, p.error, p.created_at, p.strategy_output::text, p.updated_at, p.rows_uploaded,
                        p.retailer_id, e.workflow_name, e.state, e.attempts, e.submitted_at, e.last_error,
                        p.workflow_phase, p.workflow_message, p.workflow_started_at, p.workflow_finished_at
-                FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id
+                FROM purchases p LEFT JOIN outbox_entries e ON e.purchase_id = p.id AND e.kind = 'argo.workflow.create'
                 WHERE p.id = $1 AND p."user" = $2
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = purchaseId });

@@ -97,7 +97,7 @@ public static class Paced
         var createdAt = new Dictionary<Guid, double>();
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         await using (var command = dataSource.CreateCommand(
-                         "SELECT purchase_id, extract(epoch from created_at) * 1000 FROM outbox_entries WHERE purchase_id = ANY($1)"))
+                         "SELECT purchase_id, extract(epoch from created_at) * 1000 FROM outbox_entries WHERE purchase_id = ANY($1) AND kind = 'argo.workflow.create'"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = arrivals.Keys.ToArray() });
             await using var reader = await command.ExecuteReaderAsync();

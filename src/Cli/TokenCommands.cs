@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Persistence.Partitions;
 
 namespace Purchases.Cli;
 
@@ -9,10 +10,11 @@ public static class TokenCommands
 {
     public static Command Migrate(CliContext cli)
     {
-        var migrate = new Command("migrate", "Apply the database migrations and exit.");
+        var migrate = new Command("migrate", "Apply the database migrations, make the rows' partitions ahead, and exit.");
         migrate.SetAction(cli.Action(async (_, services, ct) =>
         {
             await services.MigrateDatabaseAsync(ct);
+            await services.GetRequiredService<RowPartitions>().MaintainAsync(ct);
             return "";
         }));
         return migrate;

@@ -1,5 +1,6 @@
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
+using Purchases.Infrastructure.Persistence.Partitions;
 using Purchases.Infrastructure.Reconcile;
 using Quartz;
 
@@ -9,19 +10,20 @@ public static class BackgroundJobs
 {
     /// <summary>
     /// Quartz, in memory: the outbox drain (nudged after each commit, polled as a safety net), the workflow
-    /// reconciler, the outbox cleanup,
-    /// and the expiry of idempotency keys; and the listener for notifications from other processes. On shutdown Quartz waits for running jobs, and the drain stops claiming.
+    /// reconciler, the outbox cleanup, the expiry of idempotency keys, and the monthly partitions of the schedule rows; and the listener for notifications from other processes. On shutdown Quartz waits for running jobs, and the drain stops claiming.
     /// </summary>
     public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
     {
         var outbox = builder.Configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions();
         var reconcile = builder.Configuration.GetSection(ReconcileOptions.Section).Get<ReconcileOptions>() ?? new ReconcileOptions();
+        var partitions = builder.Configuration.GetSection(RowPartitionOptions.Section).Get<RowPartitionOptions>() ?? new RowPartitionOptions();
         builder.Services.AddQuartz(q =>
         {
             Every<OutboxDrainJob>(q, OutboxDrainJob.Key, outbox.PollInterval, startNow: true);
             Every<OutboxCleanupJob>(q, OutboxCleanupJob.Key, outbox.CleanupInterval);
             Every<ReconcileJob>(q, ReconcileJob.Key, reconcile.Interval, startNow: true);
             Every<IdempotencyKeyCleanupJob>(q, IdempotencyKeyCleanupJob.Key, TimeSpan.FromHours(1));
+            Every<RowPartitionsJob>(q, RowPartitionsJob.Key, partitions.Interval, startNow: true);
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService<DatabaseNotifications>();

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Purchases.Infrastructure.LocalPostgres;
 
+using Purchases.Infrastructure.Persistence.Partitions;
+
 namespace Purchases.Infrastructure.Persistence;
 
 public static class PersistenceRegistration
@@ -35,6 +37,9 @@ public static class PersistenceRegistration
             .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime())
             .UseSnakeCaseNamingConvention()
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        builder.Services.AddOptions<RowPartitionOptions>().BindConfiguration(RowPartitionOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RowPartitions>();
         return builder;
     }
 

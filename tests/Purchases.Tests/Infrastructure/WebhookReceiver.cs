@@ -30,6 +30,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int Status { get; set; } = 200;
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
     public string? RetryAfter { get; set; }
+    public string? Location { get; set; }
     public string AnswerBody { get; set; } = "";
 
     public static async Task<WebhookReceiver> RunningAsync()
@@ -54,6 +55,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Requests.Enqueue(received);
             if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
             if (RetryAfter is not null) context.Response.Headers.RetryAfter = RetryAfter;
+            if (Location is not null) context.Response.Headers.Location = Location;
             if (Status is >= 200 and < 300) Accepted.TryAdd(received.Id, received);
             context.Response.StatusCode = Status;
             await context.Response.WriteAsync(AnswerBody);

@@ -176,6 +176,25 @@ public sealed class WebhookDeliveryTests(ApiFactory api, WebhookApiFactory servi
     }
 
     [Fact]
+    public async Task A_redirect_is_not_followed_it_is_a_failed_attempt()
+    {
+        var elsewhere = await ReceiverAsync();
+        var receiver = await ReceiverAsync();
+        receiver.Status = 307;
+        receiver.Location = elsewhere.Url;
+        await RegisterAsync(receiver.Url);
+        var id = await SubmittedAsync();
+
+        await ReportAsync(id, Completed);
+        await AttemptedAsync(0);
+
+        Assert.Single(receiver.Requests);
+        Assert.Empty(elsewhere.Requests);
+        Assert.Equal("pending|307", await Api.ScalarAsync<string>(
+            "SELECT concat_ws('|', state, last_status) FROM outbox_entries WHERE kind = 'webhook.delivery'"));
+    }
+
+    [Fact]
     public async Task A_receiver_answering_429_is_retried_after_its_Retry_After()
     {
         var receiver = await ReceiverAsync();
