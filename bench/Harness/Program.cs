@@ -12,6 +12,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "reconcile-rate" => await ReconcileRate.RunAsync(new Args(args[1..])),
     "webhook-receiver" => await WebhookReceiver.RunAsync(new Args(args[1..])),
     "webhook-rate" => await WebhookRate.RunAsync(new Args(args[1..])),
+    "volume-fill" => await VolumeFill.RunAsync(new Args(args[1..])),
     "report" => Report.Run(new Args(args[1..])),
     "profile-summary" => ProfileSummary.Run(new Args(args[1..])),
     "freeport" => FreePort(),
@@ -20,7 +21,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|reconcile-rate|webhook-receiver|webhook-rate|report|freeport [--option value]...");
+    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|reconcile-rate|webhook-receiver|webhook-rate|volume-fill|report|freeport [--option value]...");
     return 2;
 }
 

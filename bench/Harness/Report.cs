@@ -35,10 +35,10 @@ public static class Report
     static readonly string[] Groups = ["svc", "variant", "rc", "limit", "fake", "hook", "pg", "peer", "peerpg", "driver"];
     static readonly Dictionary<string, string> GroupNames = new()
     {
-        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["hook"] = "webhook receiver", ["pg"] = "PostgreSQL (ours)",
+        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["hook"] = "webhook receiver", ["vol"] = "service (volume database)", ["pg"] = "PostgreSQL (ours)",
         ["peer"] = "peer gunicorn", ["peerpg"] = "peer PostgreSQL", ["driver"] = "wrk / drivers", ["other"] = "rest of the machine",
     };
-    static readonly Dictionary<string, string> TargetNames = new() { ["svc"] = "service", ["variant"] = "service (variant)", ["limit"] = "limit", ["peer"] = "DRF peer" };
+    static readonly Dictionary<string, string> TargetNames = new() { ["svc"] = "service", ["variant"] = "service (variant)", ["limit"] = "limit", ["peer"] = "DRF peer", ["small"] = "service, small database", ["volume"] = "service, volume database" };
 
     public static int Run(Args args)
     {
@@ -136,6 +136,23 @@ public static class Report
             ("5", "peak RSS of the service (VmHWM)", $"{Mib(memory?.D("vmhwm_kb"))} = {Num(memory?.D("vmhwm_kb") * 1024 / 1e6, 0)} MB", "during scenarios 1–4",
                 (memory?.D("vmhwm_kb") ?? double.NaN) * 1024 / 1e6, 250, false, "MB"),
         };
+        // Scenario 9: each figure on the volume database against the same on the small one, as "times slower".
+        var volume = lines.LastOrDefault(l => l.Kind == "volume");
+        Line? VolSeq(string target) => lines.LastOrDefault(l => l.Kind == "seq" && l.S("scenario") == "vol-submit35040" && l.S("target") == target);
+        Line? VolDrain(string target) => lines.LastOrDefault(l => l.Kind == "vol-drain" && l.S("target") == target);
+        if (volume is not null)
+        {
+            foreach (var (id, scenario, name) in new[] { ("9a", "vol-submit96", "submit-96"), ("9b", "vol-get", "get"), ("9e", "vol-outbox-list", "operators' list of failed entries (100 a page)") })
+            {
+                var (small, big) = (Wrk(scenario, "small"), Wrk(scenario, "volume"));
+                targetRows.Add((id, $"{name} at volume: times slower (req/s)", Rps(big), Rps(small) + " (small database)", Div(small?.Rps, big?.Rps), 1.1, false, "x"));
+            }
+            targetRows.Add(("9c", "submit-35,040 at volume: times slower (median)", Ms(VolSeq("volume")?.D("median_ms")), Ms(VolSeq("small")?.D("median_ms")) + " (small database)",
+                Div(VolSeq("volume")?.D("median_ms"), VolSeq("small")?.D("median_ms")), 1.1, false, "x"));
+            targetRows.Add(("9d", "outbox drain at volume: times slower (entries/s)", Num(VolDrain("volume")?.D("entries_per_s"), 0) + " /s", Num(VolDrain("small")?.D("entries_per_s"), 0) + " /s (small database)",
+                Div(VolDrain("small")?.D("entries_per_s"), VolDrain("volume")?.D("entries_per_s")), 1.1, false, "x"));
+            targetRows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        }
         foreach (var t in targetRows)
         {
             var (verdict, gap) = Verdict(t.Ratio, t.Goal, t.AtLeast);
@@ -362,6 +379,32 @@ public static class Report
             md.AppendLine();
             md.AppendLine($"First delivery submitted +{Ms(hooks.D("first_submitted_ms"))} after the commit, the last +{Ms(hooks.D("last_submitted_ms"))}. " +
                           $"CPU meanwhile: {CpuText(hooks.Cpu())}.");
+            md.AppendLine();
+        }
+
+        // ---- scenario 9 -------------------------------------------------------------------------------------------------
+        if (volume is not null)
+        {
+            md.AppendLine("## 9. A large retailer's year: the same work on a volume database");
+            md.AppendLine();
+            md.AppendLine($"A second database in the same cluster, migrated by the service, filled by `Purchases.Bench volume-fill`: " +
+                          $"**{Num(volume.D("purchases"), 0)} purchases and {Num(volume.D("rows"), 0)} schedule rows** created over the last " +
+                          $"{volume.D("months"):0} months (UUIDv7 ids at their creation, so the rows fall into {volume.D("partitions"):0} partitions of " +
+                          $"`purchase_rows`), 1 % of them the benchmark's customer's, 1 % with a failed Argo entry (failed entries: {M("volume_failed_entries")}). Binary COPY on " +
+                          $"{volume.D("workers"):0} connections: **{Num(volume.D("fill_seconds"), 0)} s** ({Num(volume.D("rows_per_s"), 0)} rows/s), " +
+                          $"then VACUUM (ANALYZE) {Num(volume.D("vacuum_seconds"), 0)} s. On disk: the database {Num(volume.D("database_bytes") / 1e9, 2)} GB, " +
+                          $"`purchase_rows` {Num(volume.D("rows_bytes") / 1e9, 2)} GB, `purchases` {Num(volume.D("purchases_bytes") / 1e9, 2)} GB. " +
+                          "A second service instance serves it; the small database's instance is the usual one. Rounds alternate which goes first.");
+            md.AppendLine();
+            md.AppendLine("| scenario | small database | volume database | times slower |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var (scenario, name) in new[] { ("vol-submit96", "submit-96"), ("vol-get", "get"), ("vol-outbox-list", "failed outbox entries, 100 a page (operator)") })
+            {
+                var (small, big) = (Wrk(scenario, "small"), Wrk(scenario, "volume"));
+                md.AppendLine($"| {name} | {Rps(small)}, p99 {Ms(small?.P99)} | {Rps(big)}, p99 {Ms(big?.P99)} | **{X(Div(small?.Rps, big?.Rps))}** |");
+            }
+            md.AppendLine($"| submit-35,040 (median of {VolSeq("small")?.D("n"):0}) | {Ms(VolSeq("small")?.D("median_ms"))} | {Ms(VolSeq("volume")?.D("median_ms"))} | **{X(Div(VolSeq("volume")?.D("median_ms"), VolSeq("small")?.D("median_ms")))}** |");
+            md.AppendLine($"| outbox drain ({VolDrain("small")?.D("entries"):0} entries) | {Num(VolDrain("small")?.D("entries_per_s"), 0)} /s | {Num(VolDrain("volume")?.D("entries_per_s"), 0)} /s | **{X(Div(VolDrain("small")?.D("entries_per_s"), VolDrain("volume")?.D("entries_per_s")))}** |");
             md.AppendLine();
         }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Purchases.Infrastructure.Auth;
 using Purchases.Infrastructure.Persistence;
-using Purchases.Infrastructure.Persistence.Partitions;
 
 namespace Purchases.Cli;
 
@@ -14,7 +13,6 @@ public static class TokenCommands
         migrate.SetAction(cli.Action(async (_, services, ct) =>
         {
             await services.MigrateDatabaseAsync(ct);
-            await services.GetRequiredService<RowPartitions>().MaintainAsync(ct);
             return "";
         }));
         return migrate;

@@ -43,9 +43,11 @@ public static class PersistenceRegistration
         return builder;
     }
 
+    /// <summary>The migrations, then the rows' partitions for this month and the months ahead.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<PurchasesDbContext>().Database.MigrateAsync(ct);
+        await using (var scope = services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<PurchasesDbContext>().Database.MigrateAsync(ct);
+        await services.GetRequiredService<RowPartitions>().MaintainAsync(ct);
     }
 }

@@ -104,6 +104,23 @@ public sealed class RowPartitionsTests
     }
 
     [Fact]
+    public async Task A_new_database_has_monthly_partitions_and_the_default_only()
+    {
+        var (dataSource, migrator, context) = await DatabaseAtAsync("Webhooks");
+        await using var _ = dataSource;
+        await using var __ = context;
+
+        await migrator.MigrateAsync(cancellationToken: Ct);
+        Assert.Equal(["purchase_rows_default"], (await Partitions(dataSource, Now).ListAsync(Ct)).Select(p => p.Name));
+        await Partitions(dataSource, Now).MaintainAsync(Ct);
+
+        Assert.Equal(5, (await Partitions(dataSource, Now).ListAsync(Ct)).Count);
+        var purchase = Guid.CreateVersion7();
+        await InsertRowsAsync(dataSource, purchase, 96);
+        Assert.Equal(MonthName(Now), await PartitionOfAsync(dataSource, purchase));
+    }
+
+    [Fact]
     public async Task Ids_that_are_not_v7_keep_the_old_table_as_the_default_and_a_new_month_takes_its_rows()
     {
         var (dataSource, migrator, context) = await DatabaseAtAsync("Webhooks");

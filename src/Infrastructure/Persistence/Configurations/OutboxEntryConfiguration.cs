@@ -34,6 +34,8 @@ internal sealed class OutboxEntryConfiguration : IEntityTypeConfiguration<Outbox
         b.Property(e => e.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<Purchase>().WithMany().HasForeignKey(e => e.PurchaseId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(e => e.WebhookEndpointId).OnDelete(DeleteBehavior.Cascade);
+        // Only deliveries have one: no index entry for the Argo entry every submit writes.
+        b.HasIndex(e => e.WebhookEndpointId).HasFilter("webhook_endpoint_id IS NOT NULL");
 
         b.HasIndex(e => new { e.NextAttemptAt, e.Id }).HasDatabaseName("ix_outbox_entries_due")
             .HasFilter($"state = '{OutboxState.Pending}'");

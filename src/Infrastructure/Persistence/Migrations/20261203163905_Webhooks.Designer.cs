@@ -295,7 +295,8 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasFilter("state = 'submitted'");
 
                     b.HasIndex("WebhookEndpointId")
-                        .HasDatabaseName("ix_outbox_entries_webhook_endpoint_id");
+                        .HasDatabaseName("ix_outbox_entries_webhook_endpoint_id")
+                        .HasFilter("webhook_endpoint_id IS NOT NULL");
 
                     b.HasIndex("WorkflowName")
                         .IsUnique()

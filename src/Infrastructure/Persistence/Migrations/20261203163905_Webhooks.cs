@@ -81,7 +81,8 @@ namespace Purchases.Infrastructure.Persistence.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_entries_webhook_endpoint_id",
                 table: "outbox_entries",
-                column: "webhook_endpoint_id");
+                column: "webhook_endpoint_id",
+                filter: "webhook_endpoint_id IS NOT NULL");
 
             migrationBuilder.AddCheckConstraint(
                 name: "ck_outbox_entries_kind",

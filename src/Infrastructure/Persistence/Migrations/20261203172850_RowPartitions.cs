@@ -7,7 +7,7 @@ namespace Purchases.Infrastructure.Persistence.Migrations
     /// <summary>
     /// <c>purchase_rows</c> becomes partitioned by range on <c>purchase_id</c> (a UUIDv7: the purchase's creation month),
     /// without copying a row: the old table is attached as it is, as the range below next month when every id in it
-    /// is (a database the service wrote), otherwise as the default partition. <c>RowPartitions</c> makes the months
+    /// is (a database the service wrote), otherwise as the default partition; an empty one is dropped. <c>RowPartitions</c> makes the months
     /// ahead (docs/design/partitioning.md).
     /// </summary>
     public partial class RowPartitions : Migration
@@ -30,8 +30,13 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                 DECLARE
                     next_month timestamptz := (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC';
                     cutover uuid := (lpad(to_hex((extract(epoch FROM next_month) * 1000)::bigint), 12, '0') || repeat('0', 20))::uuid;
+                    newest uuid := (SELECT purchase_id FROM purchase_rows_legacy ORDER BY purchase_id DESC LIMIT 1);
                 BEGIN
-                    IF coalesce((SELECT purchase_id FROM purchase_rows_legacy ORDER BY purchase_id DESC LIMIT 1) < cutover, true) THEN
+                    IF newest IS NULL THEN
+                        -- A new database: only monthly partitions (made by RowPartitions) and the default.
+                        DROP TABLE purchase_rows_legacy;
+                        CREATE TABLE purchase_rows_default PARTITION OF purchase_rows DEFAULT;
+                    ELSIF newest < cutover THEN
                         EXECUTE format('ALTER TABLE purchase_rows ATTACH PARTITION purchase_rows_legacy FOR VALUES FROM (MINVALUE) TO (%L)', cutover);
                         CREATE TABLE purchase_rows_default PARTITION OF purchase_rows DEFAULT;
                     ELSE
