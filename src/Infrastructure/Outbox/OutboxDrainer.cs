@@ -52,7 +52,7 @@ public sealed class OutboxDrainer(
             if (batch.Count == 0) break;
             var accepted = new ConcurrentQueue<Accepted>();
             var targets = await webhooks.TargetsAsync(
-                batch.Select(e => e.WebhookEndpointId).OfType<Guid>().Distinct().ToList(), ct);
+                batch.Select(e => e.WebhookEndpointId).OfType<Guid>().Distinct().ToList(), clock.GetCurrentInstant(), ct);
             try
             {
                 await Parallel.ForEachAsync(batch,

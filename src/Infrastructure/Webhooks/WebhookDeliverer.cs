@@ -18,8 +18,8 @@ public sealed class WebhookDeliverer(
     public const int ExcerptLength = 500;
     public const string EndpointRemoved = "the webhook endpoint was removed";
 
-    public sealed record Target(Guid Id, string Url, string? ProtectedSecret, string? ProtectedPreviousSecret,
-        Instant? PreviousSecretExpiresAt, bool Removed);
+    /// <summary>An endpoint as a batch sends to it: its signing secrets, decrypted once for the batch (none: removed).</summary>
+    public sealed record Target(Guid Id, string Url, IReadOnlyList<string> Secrets);
 
     public abstract record Outcome
     {
@@ -27,8 +27,8 @@ public sealed class WebhookDeliverer(
         public sealed record Failed(int? Status, string Error, TimeSpan? RetryAfter, bool Final) : Outcome;
     }
 
-    /// <summary>The endpoints of a batch's deliveries, by id, in one query.</summary>
-    public async Task<Dictionary<Guid, Target>> TargetsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    /// <summary>The endpoints of a batch's deliveries, by id, in one query; the previous secret while it is in its grace.</summary>
+    public async Task<Dictionary<Guid, Target>> TargetsAsync(IReadOnlyCollection<Guid> ids, Instant now, CancellationToken ct)
     {
         var targets = new Dictionary<Guid, Target>();
         if (ids.Count == 0) return targets;
@@ -39,20 +39,24 @@ public sealed class WebhookDeliverer(
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            targets[reader.GetGuid(0)] = new Target(reader.GetGuid(0), reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<Instant>(4), reader.GetBoolean(5));
+        {
+            var signing = new List<string>();
+            if (!reader.GetBoolean(5) && !reader.IsDBNull(2))
+            {
+                signing.Add(secrets.Unprotect(reader.GetString(2)));
+                if (!reader.IsDBNull(3) && !reader.IsDBNull(4) && reader.GetFieldValue<Instant>(4) > now)
+                    signing.Add(secrets.Unprotect(reader.GetString(3)));
+            }
+            targets[reader.GetGuid(0)] = new Target(reader.GetGuid(0), reader.GetString(1), signing);
+        }
         return targets;
     }
 
     public async Task<Outcome> DeliverAsync(Guid deliveryId, string payload, Target? target, Instant now)
     {
-        if (target is null || target.Removed || target.ProtectedSecret is null)
+        if (target is not { Secrets.Count: > 0 })
             return new Outcome.Failed(null, EndpointRemoved, null, Final: true);
 
-        var signing = new List<string> { secrets.Unprotect(target.ProtectedSecret) };
-        if (target.ProtectedPreviousSecret is { } previous && target.PreviousSecretExpiresAt > now)
-            signing.Add(secrets.Unprotect(previous));
         var messageId = deliveryId.ToString("D");
         var timestamp = now.ToDateTimeOffset();
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Url)
@@ -61,7 +65,7 @@ public sealed class WebhookDeliverer(
         };
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("webhook-signature", WebhookSignature.Sign(signing, messageId, timestamp, payload));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(target.Secrets, messageId, timestamp, payload));
 
         try
         {
