@@ -24,13 +24,29 @@ public sealed partial class RowPartitions(NpgsqlDataSource dataSource, IClock cl
     static readonly Guid Lowest = Guid.Empty;
     static readonly Guid Highest = Guid.ParseExact(new string('f', 32), "N");
 
+    /// <summary>One transaction, one lock and one look at the partitions for the whole run.</summary>
     public async Task MaintainAsync(CancellationToken ct)
     {
         var current = MonthOf(clock.GetCurrentInstant());
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LockAsync(connection, transaction, ct);
+        var partitions = await ListAsync(connection, transaction, ct);
+        var created = new List<(string Name, int Moved)>();
         for (var month = current; month <= current.PlusMonths(options.Value.MonthsAhead); month = month.PlusMonths(1))
-            await EnsureAsync(month, ct);
-        if (options.Value.RetentionMonths is { } keep)
-            await DropBeforeAsync(current.PlusMonths(-keep), ct);
+            if (await EnsureAsync(connection, transaction, partitions, month, ct) is { } made)
+                created.Add(made);
+        var dropped = options.Value.RetentionMonths is { } keep
+            ? await DropBeforeAsync(connection, transaction, partitions, current.PlusMonths(-keep), ct)
+            : [];
+        await transaction.CommitAsync(ct);
+
+        foreach (var (name, moved) in created)
+            logger.LogInformation("Created partition {Partition} of purchase_rows ({Moved} rows moved from the default partition)",
+                name, moved);
+        foreach (var name in dropped)
+            logger.LogWarning("Dropped partition {Partition} of purchase_rows: its purchases are past RowPartitions:RetentionMonths",
+                name);
     }
 
     public async Task<IReadOnlyList<Partition>> ListAsync(CancellationToken ct)
@@ -49,15 +65,13 @@ public sealed partial class RowPartitions(NpgsqlDataSource dataSource, IClock cl
 
     static string NameOf(LocalDate month) => $"purchase_rows_y{month.Year:D4}m{month.Month:D2}";
 
-    async Task EnsureAsync(LocalDate month, CancellationToken ct)
+    /// <summary>Makes the month's partition unless one covers it; the new one joins <paramref name="partitions"/>.</summary>
+    static async Task<(string Name, int Moved)?> EnsureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<Partition> partitions, LocalDate month, CancellationToken ct)
     {
         var (from, to) = (FirstIdOf(month), FirstIdOf(month.PlusMonths(1)));
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await LockAsync(connection, transaction, ct);
-        var partitions = await ListAsync(connection, transaction, ct);
         // Covered already: by this month's partition, or by the range the conversion gave the old table.
-        if (partitions.Any(p => !p.IsDefault && Compare(p.From, from) <= 0 && Compare(to, p.To) <= 0)) return;
+        if (partitions.Any(p => !p.IsDefault && Compare(p.From, from) <= 0 && Compare(to, p.To) <= 0)) return null;
 
         var name = NameOf(month);
         var fallback = partitions.FirstOrDefault(p => p.IsDefault);
@@ -79,26 +93,24 @@ public sealed partial class RowPartitions(NpgsqlDataSource dataSource, IClock cl
         await using (var attach = new NpgsqlCommand(
             $"ALTER TABLE purchase_rows ATTACH PARTITION {name} FOR VALUES FROM ('{from}') TO ('{to}')", connection, transaction))
             await attach.ExecuteNonQueryAsync(ct);
-        await transaction.CommitAsync(ct);
-        logger.LogInformation("Created partition {Partition} of purchase_rows ({Moved} rows moved from the default partition)",
-            name, moved);
+        partitions.Add(new Partition(name, false, from, to));
+        return (name, moved);
     }
 
-    async Task DropBeforeAsync(LocalDate month, CancellationToken ct)
+    static async Task<List<string>> DropBeforeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<Partition> partitions, LocalDate month, CancellationToken ct)
     {
         var before = FirstIdOf(month);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await LockAsync(connection, transaction, ct);
-        foreach (var old in (await ListAsync(connection, transaction, ct)).Where(p => !p.IsDefault && Compare(p.To, before) <= 0))
+        var dropped = new List<string>();
+        foreach (var old in partitions.Where(p => !p.IsDefault && Compare(p.To, before) <= 0).ToList())
         {
             await using var drop = new NpgsqlCommand(
                 $"ALTER TABLE purchase_rows DETACH PARTITION {old.Name}; DROP TABLE {old.Name}", connection, transaction);
             await drop.ExecuteNonQueryAsync(ct);
-            logger.LogWarning("Dropped partition {Partition} of purchase_rows: its purchases are past RowPartitions:RetentionMonths",
-                old.Name);
+            partitions.Remove(old);
+            dropped.Add(old.Name);
         }
-        await transaction.CommitAsync(ct);
+        return dropped;
     }
 
     static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
