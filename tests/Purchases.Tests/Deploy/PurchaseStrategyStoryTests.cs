@@ -31,7 +31,7 @@ public sealed class PurchaseStrategyStoryTests(ApiFactory api, DrainingApiFactor
     async Task<(Guid Id, Dictionary<string, string> Variables)> WorkflowForNewPurchaseAsync(string status)
     {
         var id = await draining.CreateClient().WithToken(customer).SubmitAsync("trebolenergia", "123");
-        var workflow = JsonNode.Parse((await draining.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(5))).GetRawText())!;
+        var workflow = JsonNode.Parse((await draining.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(15))).GetRawText())!;
 
         Assert.Equal(argo.Name, (string?)workflow["spec"]!["workflowTemplateRef"]!["name"]);
         var parameters = DeployFiles.Items(workflow["spec"]!["arguments"], "parameters")

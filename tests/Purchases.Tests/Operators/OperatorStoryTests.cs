@@ -42,14 +42,14 @@ public sealed class OperatorStoryTests(ApiFactory api, DrainingApiFactory draini
         draining.Argo.AlwaysRespond(null);
         var replayed = await operatorClient.PostAsync($"/api/v0/admin/outbox/{await EntryOf(byApi)}/replay", null, Ct);
         Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
-        await draining.Argo.WaitForWorkflowAsync($"purchase-{byApi}", TimeSpan.FromSeconds(1));
-        await WaitUntil(async () => await StateOf(byApi) == "submitted", TimeSpan.FromSeconds(5));
+        await draining.Argo.WaitForWorkflowAsync($"purchase-{byApi}", TimeSpan.FromSeconds(15));
+        await WaitUntil(async () => await StateOf(byApi) == "submitted", TimeSpan.FromSeconds(15));
 
         var cli = await CliProcess.RunAsync(Api.ConnectionString, "outbox", "replay", "--all-failed");
         Assert.Equal("1 entries replayed.", cli.Stdout.Trim());
         // The CLI is another process: its NOTIFY nudges the service, no polling needed.
-        await draining.Argo.WaitForWorkflowAsync($"purchase-{byCli}", TimeSpan.FromSeconds(1));
-        await WaitUntil(async () => await StateOf(byCli) == "submitted", TimeSpan.FromSeconds(5));
+        await draining.Argo.WaitForWorkflowAsync($"purchase-{byCli}", TimeSpan.FromSeconds(15));
+        await WaitUntil(async () => await StateOf(byCli) == "submitted", TimeSpan.FromSeconds(15));
 
         Assert.Equal([$"purchase-{byApi}", $"purchase-{byCli}"], draining.Argo.CreatedNames);
         Assert.Equal(22, draining.Argo.CreateCalls);
@@ -61,14 +61,14 @@ public sealed class OperatorStoryTests(ApiFactory api, DrainingApiFactory draini
         draining.Argo.Reset();
         var customer = await Api.AddCustomerAsync("trebolenergia");
         var purchase = await draining.CreateClient().WithToken(customer).SubmitAsync("trebolenergia");
-        await WaitUntil(async () => await StateOf(purchase) == "submitted", TimeSpan.FromSeconds(5));
+        await WaitUntil(async () => await StateOf(purchase) == "submitted", TimeSpan.FromSeconds(15));
         // As if the entry had been marked failed although its workflow was created (a lost answer, then a bad config).
         await Api.ExecuteAsync($"UPDATE outbox_entries SET state = 'failed', attempts = 10 WHERE purchase_id = '{purchase}'");
 
         var replay = await draining.CreateClient().WithToken(await Api.IssueTokenAsync("operator", "ops"))
             .PostAsync("/api/v0/admin/outbox/replay?state=failed", null, Ct);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-        await WaitUntil(async () => await StateOf(purchase) == "submitted", TimeSpan.FromSeconds(5));
+        await WaitUntil(async () => await StateOf(purchase) == "submitted", TimeSpan.FromSeconds(15));
 
         Assert.Equal([$"purchase-{purchase}"], draining.Argo.CreatedNames);
         Assert.Equal(2, draining.Argo.CreateCalls);

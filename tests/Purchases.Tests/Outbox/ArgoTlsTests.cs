@@ -57,7 +57,7 @@ public sealed class ArgoTlsTests(ApiFactory api, TrustingHttpsArgoApiFactory tru
 
         var id = await intermediate.CreateClient().WithToken(token).SubmitAsync("trebolenergia", "123");
 
-        await intermediate.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(5));
+        await intermediate.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(15));
         Assert.Equal("submitted", await StateWhenSettledAsync(id, "submitted"));
     }
 
@@ -69,7 +69,7 @@ public sealed class ArgoTlsTests(ApiFactory api, TrustingHttpsArgoApiFactory tru
 
         var id = await trusting.CreateClient().WithToken(token).SubmitAsync("trebolenergia", "123");
 
-        await trusting.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(5));
+        await trusting.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(15));
         Assert.Equal("submitted", await StateWhenSettledAsync(id, "submitted"));
     }
 

@@ -36,14 +36,14 @@ public sealed class OutboxDrainTests(ApiFactory api, DrainingApiFactory draining
     Task DrainAfter(TimeSpan wait) => draining.AdvanceAndDrainAsync(wait);
 
     [Fact]
-    public async Task A_submitted_purchase_reaches_argo_within_a_second_as_the_contract_workflow()
+    public async Task A_submitted_purchase_reaches_argo_by_the_commit_nudge_as_the_contract_workflow()
     {
+        // The fixture polls once an hour, so only the nudge after commit can deliver it in this wait. How soon it
+        // normally arrives (the contract's "within a second") is measured by bench scenario 4, not timed here.
         var id = await SubmitAsync();
-        var answered = Stopwatch.StartNew();
 
-        var workflow = await draining.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(1));
+        var workflow = await draining.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(15));
 
-        Assert.True(answered.Elapsed < TimeSpan.FromSeconds(1), $"took {answered.Elapsed}");
         Assert.Equal("argo", draining.Argo.LastNamespace);
         var labels = workflow.GetProperty("metadata").GetProperty("labels");
         Assert.Equal(id.ToString(), labels.GetProperty("purchases/purchase-id").GetString());

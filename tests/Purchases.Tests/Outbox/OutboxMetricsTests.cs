@@ -28,7 +28,7 @@ public sealed class OutboxMetricsTests(ApiFactory api, DrainingApiFactory draini
         var token = await Api.AddCustomerAsync("trebolenergia");
 
         var id = await draining.CreateClient().WithToken(token).SubmitAsync("trebolenergia");
-        await draining.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(5));
+        await draining.Argo.WaitForWorkflowAsync($"purchase-{id}", TimeSpan.FromSeconds(15));
         var waited = Stopwatch.StartNew();
         while (!measured.Any(m => m.Instrument == "purchases.outbox.lag") && waited.Elapsed < TimeSpan.FromSeconds(5))
             await Task.Delay(20, Ct);
