@@ -5,7 +5,8 @@ namespace Purchases.Bench;
 
 /// <summary>
 /// The drain rate: N purchases and their outbox entries inserted directly with SQL in ONE transaction (the same
-/// columns the service writes, payload and workflow name included; no schedule rows, which the drain never reads),
+/// columns the service writes, payload and workflow name included; no schedule rows, which the drain never reads; ids
+/// are UUIDv7 like the service's, so that the drain's updates land where the service's would in every index),
 /// then <c>NOTIFY purchases_outbox</c> (what the CLI's replay does; every service instance listens and nudges its
 /// drain). Timed from the commit until all N are <c>submitted</c> in the database (polled every 100 ms), and the
 /// fake Argo's first and last arrival of the batch.
@@ -29,16 +30,18 @@ public static class OutboxFill
                 await using var command = new NpgsqlCommand("""
                     WITH p AS (
                         INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
-                        SELECT gen_random_uuid(), 'bench-user', $1, 'pending', 0, now(), now(), current_date, current_date FROM generate_series(1, $2)
+                        SELECT id, 'bench-user', $1, 'pending', 0, now(), now(), current_date, current_date FROM unnest($2::uuid[]) AS u(id)
                         RETURNING id)
                     INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, next_attempt_at, created_at, updated_at)
-                    SELECT gen_random_uuid(), id, jsonb_build_object('user', 'bench-user', 'retailer_id', $1::text),
-                           'purchase-' || id, now(), now(), now()
-                    FROM p
+                    SELECT e.id, p.id, jsonb_build_object('user', 'bench-user', 'retailer_id', $1::text),
+                           'purchase-' || p.id, now(), now(), now()
+                    FROM p JOIN unnest($2::uuid[], $3::uuid[]) AS e(purchase_id, id) ON e.purchase_id = p.id
                     RETURNING purchase_id
                     """, connection, transaction);
+                var purchaseIds = Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray();
                 command.Parameters.Add(new NpgsqlParameter { Value = batchTag });
-                command.Parameters.Add(new NpgsqlParameter { Value = n });
+                command.Parameters.Add(new NpgsqlParameter { Value = purchaseIds });
+                command.Parameters.Add(new NpgsqlParameter { Value = purchaseIds.Select(_ => Guid.CreateVersion7()).ToArray() });
                 await using (var reader = await command.ExecuteReaderAsync())
                     while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
                 await transaction.CommitAsync();

@@ -7,6 +7,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "fake-argo" => await FakeArgo.RunAsync(new Args(args[1..])),
     "limits" => await Limits.RunAsync(new Args(args[1..])),
     "seq" => await Sequential.RunAsync(new Args(args[1..])),
+    "burst" => await Burst.RunAsync(new Args(args[1..])),
     "pace" => await Paced.RunAsync(new Args(args[1..])),
     "outbox-fill" => await OutboxFill.RunAsync(new Args(args[1..])),
     "reconcile-rate" => await ReconcileRate.RunAsync(new Args(args[1..])),
@@ -21,7 +22,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|pace|outbox-fill|reconcile-rate|webhook-receiver|webhook-rate|volume-fill|report|freeport [--option value]...");
+    Console.Error.WriteLine("usage: Purchases.Bench bodies|fake-argo|limits|seq|burst|pace|outbox-fill|reconcile-rate|webhook-receiver|webhook-rate|volume-fill|report|freeport [--option value]...");
     return 2;
 }
 

@@ -119,14 +119,15 @@ public static class Report
         };
         var targetRows = new List<(string Id, string Name, string Measured, string Reference, double Ratio, double Goal, bool AtLeast, string Unit)>
         {
-            ("1a", "submit-96 req/s vs its limit", Rps(s96["svc"]), Rps(s96["limit"]) + " (limit)", Div(s96["svc"]?.Rps, s96["limit"]?.Rps), 0.60, true, "x"),
+            // Issue #15's goals for 1a, 2a and 3a (the first round's were 0.6×, 1.5× and 0.6×).
+            ("1a", "submit-96 req/s vs its limit", Rps(s96["svc"]), Rps(s96["limit"]) + " (limit)", Div(s96["svc"]?.Rps, s96["limit"]?.Rps), 0.80, true, "x"),
             ("1b", "submit-96 req/s vs the peer", Rps(s96["svc"]), Rps(s96["peer"]) + $" (peer; the limit itself: {X(Div(s96["limit"]?.Rps, s96["peer"]?.Rps))})", Div(s96["svc"]?.Rps, s96["peer"]?.Rps), 5, true, "x"),
             ("1c", "submit-96 p99 vs its limit's p99", Ms(s96["svc"]?.P99), Ms(s96["limit"]?.P99) + " (limit)", Div(s96["svc"]?.P99, s96["limit"]?.P99), 3, false, "x"),
             ("2a", "submit-35,040 median vs its limit", Ms(year["svc"]?.D("median_ms")), Ms(year["limit"]?.D("median_ms")) + " (limit)",
-                Div(year["svc"]?.D("median_ms"), year["limit"]?.D("median_ms")), 1.5, false, "x"),
+                Div(year["svc"]?.D("median_ms"), year["limit"]?.D("median_ms")), 1.1, false, "x"),
             ("2b", "submit-35,040: times faster than the peer (median)", Ms(year["svc"]?.D("median_ms")), Ms(year["peer"]?.D("median_ms")) + $" (peer; the limit itself: {X(Div(year["peer"]?.D("median_ms"), year["limit"]?.D("median_ms")))})",
                 Div(year["peer"]?.D("median_ms"), year["svc"]?.D("median_ms")), 8, true, "x"),
-            ("3a", "get req/s vs its limit", Rps(get["svc"]), Rps(get["limit"]) + " (limit)", Div(get["svc"]?.Rps, get["limit"]?.Rps), 0.60, true, "x"),
+            ("3a", "get req/s vs its limit", Rps(get["svc"]), Rps(get["limit"]) + " (limit)", Div(get["svc"]?.Rps, get["limit"]?.Rps), 0.80, true, "x"),
             ("3b", "get req/s vs the peer", Rps(get["svc"]), Rps(get["peer"]) + $" (peer; the limit itself: {X(Div(get["limit"]?.Rps, get["peer"]?.Rps))})", Div(get["svc"]?.Rps, get["peer"]?.Rps), 10, true, "x"),
             ("4a", "outbox drain, entries/s (instant fake Argo)", Num(drain?.D("entries_per_s"), 0) + " /s", $"{Num(drain?.D("entries"), 0)} entries in {Num(drain?.D("seconds"), 2)} s",
                 drain?.D("entries_per_s") ?? double.NaN, 500, true, "/s"),
@@ -139,7 +140,8 @@ public static class Report
         // Scenario 9: each figure on the volume database against the same on the small one, as "times slower".
         var volume = lines.LastOrDefault(l => l.Kind == "volume");
         Line? VolSeq(string target) => lines.LastOrDefault(l => l.Kind == "seq" && l.S("scenario") == "vol-submit35040" && l.S("target") == target);
-        Line? VolDrain(string target) => lines.LastOrDefault(l => l.Kind == "vol-drain" && l.S("target") == target);
+        List<Line> VolDrains(string target) => [.. lines.Where(l => l.Kind == "vol-drain" && l.S("target") == target)];
+        double? VolDrainRate(string target) => VolDrains(target) is { Count: > 0 } d ? d.Average(l => l.D("entries_per_s")) : null;
         if (volume is not null)
         {
             foreach (var (id, scenario, name) in new[] { ("9a", "vol-submit96", "submit-96"), ("9b", "vol-get", "get"), ("9e", "vol-outbox-list", "operators' list of failed entries (100 a page)") })
@@ -149,10 +151,19 @@ public static class Report
             }
             targetRows.Add(("9c", "submit-35,040 at volume: times slower (median)", Ms(VolSeq("volume")?.D("median_ms")), Ms(VolSeq("small")?.D("median_ms")) + " (small database)",
                 Div(VolSeq("volume")?.D("median_ms"), VolSeq("small")?.D("median_ms")), 1.1, false, "x"));
-            targetRows.Add(("9d", "outbox drain at volume: times slower (entries/s)", Num(VolDrain("volume")?.D("entries_per_s"), 0) + " /s", Num(VolDrain("small")?.D("entries_per_s"), 0) + " /s (small database)",
-                Div(VolDrain("small")?.D("entries_per_s"), VolDrain("volume")?.D("entries_per_s")), 1.1, false, "x"));
-            targetRows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+            targetRows.Add(("9d", "outbox drain at volume: times slower (entries/s)", Num(VolDrainRate("volume"), 0) + " /s", Num(VolDrainRate("small"), 0) + " /s (small database)",
+                Div(VolDrainRate("small"), VolDrainRate("volume")), 1.1, false, "x"));
         }
+        // Scenario 10: year-long submits all at once, on a fresh instance.
+        var burst = lines.LastOrDefault(l => l.Kind == "burst");
+        if (burst is not null)
+        {
+            targetRows.Add(("10a", $"{burst.D("concurrency"):0} concurrent year-long submits: 201 Created", $"{burst.D("ok"):0} of {burst.D("n"):0}",
+                $"statuses {burst.S("statuses")}", burst.D("n") - burst.D("ok"), 0, false, "not 201"));
+            targetRows.Add(("10b", "peak RSS of a fresh Release service through them (VmHWM)", $"{Mib(burst.D("vmhwm_kb"))} = {Num(burst.D("vmhwm_kb") * 1024 / 1e6, 0)} MB",
+                $"{Mib(burst.D("vmhwm_before_kb"))} before them", burst.D("vmhwm_kb") * 1024 / 1e6, 300, false, "MB"));
+        }
+        targetRows.Sort((a, b) => a.Id.Length != b.Id.Length ? a.Id.Length - b.Id.Length : string.CompareOrdinal(a.Id, b.Id));
         foreach (var t in targetRows)
         {
             var (verdict, gap) = Verdict(t.Ratio, t.Goal, t.AtLeast);
@@ -392,7 +403,7 @@ public static class Report
                           $"{volume.D("months"):0} months (UUIDv7 ids at their creation, so the rows fall into {volume.D("partitions"):0} partitions of " +
                           $"`purchase_rows`), 1 % of them the benchmark's customer's, 1 % with a failed Argo entry (failed entries: {M("volume_failed_entries")}). Binary COPY on " +
                           $"{volume.D("workers"):0} connections: **{Num(volume.D("fill_seconds"), 0)} s** ({Num(volume.D("rows_per_s"), 0)} rows/s), " +
-                          $"then VACUUM (ANALYZE) {Num(volume.D("vacuum_seconds"), 0)} s. On disk: the database {Num(volume.D("database_bytes") / 1e9, 2)} GB, " +
+                          $"then VACUUM (ANALYZE) {Num(volume.D("vacuum_seconds"), 0)} s and a CHECKPOINT {Num(volume.D("checkpoint_seconds"), 0)} s (what the load left dirty, written out before anything is measured). On disk: the database {Num(volume.D("database_bytes") / 1e9, 2)} GB, " +
                           $"`purchase_rows` {Num(volume.D("rows_bytes") / 1e9, 2)} GB, `purchases` {Num(volume.D("purchases_bytes") / 1e9, 2)} GB. " +
                           "A second service instance serves it; the small database's instance is the usual one. Rounds alternate which goes first.");
             md.AppendLine();
@@ -404,7 +415,22 @@ public static class Report
                 md.AppendLine($"| {name} | {Rps(small)}, p99 {Ms(small?.P99)} | {Rps(big)}, p99 {Ms(big?.P99)} | **{X(Div(small?.Rps, big?.Rps))}** |");
             }
             md.AppendLine($"| submit-35,040 (median of {VolSeq("small")?.D("n"):0}) | {Ms(VolSeq("small")?.D("median_ms"))} | {Ms(VolSeq("volume")?.D("median_ms"))} | **{X(Div(VolSeq("volume")?.D("median_ms"), VolSeq("small")?.D("median_ms")))}** |");
-            md.AppendLine($"| outbox drain ({VolDrain("small")?.D("entries"):0} entries) | {Num(VolDrain("small")?.D("entries_per_s"), 0)} /s | {Num(VolDrain("volume")?.D("entries_per_s"), 0)} /s | **{X(Div(VolDrain("small")?.D("entries_per_s"), VolDrain("volume")?.D("entries_per_s")))}** |");
+            string Rounds(string target) => string.Join(", ", VolDrains(target).Select(l => Num(l.D("entries_per_s"), 0)));
+            md.AppendLine($"| outbox drain ({VolDrains("small").FirstOrDefault()?.D("entries"):0} entries; mean of the rounds: {Rounds("small")} / {Rounds("volume")}) | " +
+                          $"{Num(VolDrainRate("small"), 0)} /s | {Num(VolDrainRate("volume"), 0)} /s | **{X(Div(VolDrainRate("small"), VolDrainRate("volume")))}** |");
+            md.AppendLine();
+        }
+
+        // ---- scenario 10 ------------------------------------------------------------------------------------------------
+        if (burst is not null)
+        {
+            md.AppendLine("## 10. Year-long submits all at once");
+            md.AppendLine();
+            md.AppendLine($"A fresh instance of the Release service on the small database (after one warm-up year) receives **{burst.D("concurrency"):0} " +
+                          $"year-long submits at once** (35,040 rows, 1.75 MB each, one connection each), {burst.D("waves"):0} wave(s) one after another: " +
+                          $"{burst.D("ok"):0} of {burst.D("n"):0} answered 201 (statuses {burst.S("statuses")}) in {Num(burst.D("seconds"), 1)} s, " +
+                          $"median {Ms(burst.D("median_ms"))}, slowest {Ms(burst.D("max_ms"))}. Its peak RSS (VmHWM): {Mib(burst.D("vmhwm_before_kb"))} " +
+                          $"after start-up and the warm-up, **{Mib(burst.D("vmhwm_kb"))}** after the burst.");
             md.AppendLine();
         }
 
@@ -722,7 +748,8 @@ public static class Report
         if (double.IsNaN(value)) return ("n/a", "not measured in this run");
         if (atLeast)
             return value >= goal ? ("PASS", "") : ("MISS", $"needs ×{Factor(goal / value)} more");
-        return value <= goal ? ("PASS", "") : ("MISS", $"×{Factor(value / goal)} over");
+        if (value <= goal) return ("PASS", "");
+        return goal == 0 ? ("MISS", $"{value:0.##} over") : ("MISS", $"×{Factor(value / goal)} over");
 
         static string Factor(double f) => f.ToString(f < 1.01 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
     }
