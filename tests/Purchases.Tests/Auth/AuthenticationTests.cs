@@ -50,6 +50,12 @@ public sealed class AuthenticationTests(ApiFactory api) : ApiTest(api)
     public async Task Bearer_with_more_than_one_word_is_rejected(string authorization) =>
         await AssertUnauthorized(await SubmitWith(authorization), "Invalid token header. Token string should not contain spaces.");
 
+    [Theory]
+    [InlineData("Bearer\t\t{0}")]
+    [InlineData("BEARER   {0}")]
+    public async Task The_token_is_the_second_word_whatever_whitespace_separates_them(string format) =>
+        Assert.Equal(HttpStatusCode.Created, (await SubmitWith(string.Format(format, _token))).StatusCode);
+
     [Fact]
     public async Task An_unknown_token_is_invalid() =>
         await AssertUnauthorized(await SubmitWith("Bearer pur_not-a-real-token"), "Invalid token.");

@@ -50,13 +50,17 @@ public static class OpenApiRegistration
     }
 
     /// <summary>Serves the document with a relative server, so it is the same whatever host it is fetched from.</summary>
+    /// Its middlewares (the document, the UI's index and redirect, its static files) run only under <c>/swagger</c>, so that
+    /// API requests do not pass through them.
     public static WebApplication UseOpenApiDocument(this WebApplication app)
     {
-        app.UseSwaggerGen(o => o.PostProcess = (document, _) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(SwaggerPath), swagger => swagger.UseSwaggerGen(o => o.PostProcess = (document, _) =>
         {
             document.Servers.Clear();
             document.Servers.Add(new OpenApiServer { Url = "/", Description = "This service" });
-        });
+        }));
         return app;
     }
+
+    const string SwaggerPath = "/swagger";
 }
