@@ -16,7 +16,8 @@ public sealed class DatabaseOutageTests
     const string User = "outage";
     const string UnavailableBody = """{"error":"Service temporarily unavailable, please retry."}""";
     static readonly TimeSpan Outage = TimeSpan.FromSeconds(6);
-    static readonly TimeSpan RecoveryBudget = TimeSpan.FromSeconds(5);
+    // Generous for a loaded CI machine: what is asserted is recovery without a restart, not its speed.
+    static readonly TimeSpan RecoveryBudget = TimeSpan.FromSeconds(10);
 
     sealed record Outcome(TimeSpan At, TimeSpan End, string Kind, int Status, string Body, TimeSpan? RetryAfter, Guid? Id);
 
