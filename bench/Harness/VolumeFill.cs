@@ -59,9 +59,8 @@ public static class VolumeFill
         }
         var vacuumSeconds = clock.Elapsed.TotalSeconds;
 
-        // A bulk load leaves gigabytes of dirty pages that the next checkpoints and the kernel write out for minutes:
-        // measured within a minute of the fill, submits were 2.4× slower than on the small database, minutes later
-        // 1.08×. A database a year old has no such backlog, so it is written out here, before anything is measured.
+        // A bulk load can leave gigabytes of dirty pages for the next checkpoints to write while the scenarios run; a
+        // database a year old has no such backlog, so whatever is left is written out here, before anything is measured.
         clock.Restart();
         await using (var checkpoint = dataSource.CreateCommand("CHECKPOINT"))
         {
