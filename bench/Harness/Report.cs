@@ -163,7 +163,9 @@ public static class Report
             targetRows.Add(("10b", "peak RSS of a fresh Release service through them (VmHWM)", $"{Mib(burst.D("vmhwm_kb"))} = {Num(burst.D("vmhwm_kb") * 1024 / 1e6, 0)} MB",
                 $"{Mib(burst.D("vmhwm_before_kb"))} before them", burst.D("vmhwm_kb") * 1024 / 1e6, 300, false, "MB"));
         }
-        targetRows.Sort((a, b) => a.Id.Length != b.Id.Length ? a.Id.Length - b.Id.Length : string.CompareOrdinal(a.Id, b.Id));
+        // By number, then letter: 1a … 5, 9a … 10b.
+        static (int, string) Order(string id) => (int.Parse(new string([.. id.TakeWhile(char.IsDigit)])), id);
+        targetRows.Sort((a, b) => Order(a.Id).CompareTo(Order(b.Id)));
         foreach (var t in targetRows)
         {
             var (verdict, gap) = Verdict(t.Ratio, t.Goal, t.AtLeast);

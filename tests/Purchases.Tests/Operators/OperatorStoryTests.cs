@@ -32,6 +32,10 @@ public sealed class OperatorStoryTests(ApiFactory api, DrainingApiFactory draini
         var operatorClient = draining.CreateClient().WithToken(await Api.IssueTokenAsync("operator", "ops"));
         var byApi = await draining.CreateClient().WithToken(customer).SubmitAsync("trebolenergia");
         var byCli = await draining.CreateClient().WithToken(customer).SubmitAsync("trebolenergia");
+        // The commits' nudges make the first attempts; the clock moves only after them, or a nudged drain that had
+        // read the clock before the jump would still be calling Argo when the next drain takes its expired lease over.
+        await WaitUntil(async () => await Api.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox_entries WHERE attempts = 1 AND locked_by IS NULL") == 2, TimeSpan.FromSeconds(15));
         for (var i = 0; i < 20 && await Api.ScalarAsync<long>("SELECT count(*) FROM outbox_entries WHERE state <> 'failed'") > 0; i++)
             await draining.AdvanceAndDrainAsync(TimeSpan.FromMinutes(11));
         // One assertion over everything, so that a failure shows the whole picture.
