@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 
 namespace Purchases.Bench;
 
@@ -46,9 +45,7 @@ public static class Burst
 
     static async Task<(int Status, double Ms)> PostAsync(HttpClient http, string url, string token, byte[] body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var request = JsonPost.To(url, token, body);
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -30,6 +30,18 @@ public sealed class Args
     public IEnumerable<string> All(string name) => pairs.Where(p => p.Name == name).Select(p => p.Value);
 }
 
+public static class JsonPost
+{
+    /// <summary>A POST of a JSON body, with a Bearer token unless it is empty (the limits take none).</summary>
+    public static HttpRequestMessage To(string url, string token, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (token.Length > 0) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+}
+
 public static class Clock
 {
     /// <summary>Wall-clock time in milliseconds since the epoch; the processes compared run on one machine.</summary>

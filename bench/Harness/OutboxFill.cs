@@ -21,7 +21,7 @@ public static class OutboxFill
         var batchTag = $"drain-{Guid.NewGuid():N}"[..20];
         await using var dataSource = NpgsqlDataSource.Create(args.Required("conn"));
 
-        var ids = new List<Guid>(n);
+        var ids = Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray();
         double committedAt;
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
@@ -36,14 +36,11 @@ public static class OutboxFill
                     SELECT e.id, p.id, jsonb_build_object('user', 'bench-user', 'retailer_id', $1::text),
                            'purchase-' || p.id, now(), now(), now()
                     FROM p JOIN unnest($2::uuid[], $3::uuid[]) AS e(purchase_id, id) ON e.purchase_id = p.id
-                    RETURNING purchase_id
                     """, connection, transaction);
-                var purchaseIds = Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray();
                 command.Parameters.Add(new NpgsqlParameter { Value = batchTag });
-                command.Parameters.Add(new NpgsqlParameter { Value = purchaseIds });
-                command.Parameters.Add(new NpgsqlParameter { Value = purchaseIds.Select(_ => Guid.CreateVersion7()).ToArray() });
-                await using (var reader = await command.ExecuteReaderAsync())
-                    while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+                command.Parameters.Add(new NpgsqlParameter { Value = ids });
+                command.Parameters.Add(new NpgsqlParameter { Value = ids.Select(_ => Guid.CreateVersion7()).ToArray() });
+                await command.ExecuteNonQueryAsync();
                 await transaction.CommitAsync();
                 committedAt = Clock.UnixMs();
             }
@@ -72,7 +69,7 @@ public static class OutboxFill
             SELECT count(*) FILTER (WHERE state = 'submitted'), count(*) FILTER (WHERE state = 'failed')
             FROM outbox_entries WHERE purchase_id = ANY($1) AND kind = 'argo.workflow.create'
             """);
-        outcome.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        outcome.Parameters.Add(new NpgsqlParameter { Value = ids });
         long submitted, failed;
         await using (var reader = await outcome.ExecuteReaderAsync())
         {

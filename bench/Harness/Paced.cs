@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Npgsql;
 
@@ -56,9 +55,7 @@ public static class Paced
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var request = JsonPost.To(url, token, body);
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 
 namespace Purchases.Bench;
@@ -32,9 +31,7 @@ public static class Sequential
         {
             foreach (var t in targets)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, t.Url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                if (t.Token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", t.Token);
+                using var request = JsonPost.To(t.Url, t.Token, body);
                 var started = Stopwatch.GetTimestamp();
                 int status;
                 string text;

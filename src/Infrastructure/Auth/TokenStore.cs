@@ -17,7 +17,6 @@ public sealed class TokenStore(NpgsqlDataSource dataSource)
 {
     static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     const int MaxCached = 10_000;
-    const int HashBytes = 32;
     readonly ConcurrentDictionary<UInt128, Cached> _cache = new();
 
     sealed record Cached(byte[] Hash, ClaimsPrincipal Principal, long Until);
@@ -25,7 +24,7 @@ public sealed class TokenStore(NpgsqlDataSource dataSource)
     /// <summary>The principal of a token validated in the last few seconds, or null (then ask <see cref="FindActiveAsync"/>).</summary>
     public ClaimsPrincipal? FindCached(ReadOnlySpan<char> token)
     {
-        Span<byte> hash = stackalloc byte[HashBytes];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         Tokens.Hash(token, hash);
         return _cache.TryGetValue(KeyOf(hash), out var cached) && Stopwatch.GetTimestamp() < cached.Until &&
                CryptographicOperations.FixedTimeEquals(cached.Hash, hash)

@@ -11,7 +11,12 @@ public static class Tokens
     public static string NewToken() => Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A fast hash is right here: the input has 256 bits of entropy, so there is nothing to brute-force.</summary>
-    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    public static byte[] Hash(string token)
+    {
+        var hash = new byte[SHA256.HashSizeInBytes];
+        Hash(token, hash);
+        return hash;
+    }
 
     /// <summary>The same hash into <paramref name="hash"/> (32 bytes), without allocating: once per request.</summary>
     public static void Hash(ReadOnlySpan<char> token, Span<byte> hash)

@@ -49,9 +49,11 @@ public static class OpenApiRegistration
         return builder;
     }
 
-    /// <summary>Serves the document with a relative server, so it is the same whatever host it is fetched from.</summary>
-    /// Its middlewares (the document, the UI's index and redirect, its static files) run only under <c>/swagger</c>, so that
-    /// API requests do not pass through them.
+    /// <summary>
+    /// Serves the document with a relative server, so it is the same whatever host it is fetched from. Its middlewares
+    /// (the document, the UI's index and redirect, its static files) run only under <c>/swagger</c>, so that API
+    /// requests do not pass through them.
+    /// </summary>
     public static WebApplication UseOpenApiDocument(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments(SwaggerPath), swagger => swagger.UseSwaggerGen(o => o.PostProcess = (document, _) =>
