@@ -39,6 +39,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
     readonly TimeProvider time;
     readonly HttpClient? http;
     readonly ArgoApiClient? client;
+    readonly HttpClientRequestAdapter? adapter;
 
     public ArgoWorkflows(IOptions<ArgoOptions> options, ILogger<ArgoWorkflows> logger, TimeProvider time)
     {
@@ -65,7 +66,7 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
         IAuthenticationProvider auth = this.options.Token is null && this.options.TokenFile is null
             ? new AnonymousAuthenticationProvider()
             : new BaseBearerTokenAuthenticationProvider(new ArgoTokenProvider(this.options));
-        var adapter = new HttpClientRequestAdapter(auth, parseNodes, httpClient: http)
+        adapter = new HttpClientRequestAdapter(auth, parseNodes, httpClient: http)
         {
             BaseUrl = this.options.BaseUrl!.ToString().TrimEnd('/'),
         };
@@ -74,13 +75,15 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
 
     public async Task<CreateOutcome> CreateAsync(WorkflowRequest request, CancellationToken ct)
     {
-        if (client is null) return new CreateOutcome.Failed(null, NotConfigured, null);
+        if (client is null || adapter is null) return new CreateOutcome.Failed(null, NotConfigured, null);
         var workflows = client.Api.V1.Workflows[options.Namespace];
         try
         {
-            var created = await workflows.PostAsync(
-                new WorkflowCreateRequest { Namespace = options.Namespace, Workflow = WorkflowFor(request) }, cancellationToken: ct);
-            var uid = created?.Metadata?.Uid;
+            var post = workflows.ToPostRequestInformation(
+                new WorkflowCreateRequest { Namespace = options.Namespace, Workflow = WorkflowFor(request) });
+            string? uid;
+            await using (var answer = await adapter.SendPrimitiveAsync<Stream>(post, ArgoErrors, ct))
+                uid = answer is null ? null : await CreatedWorkflow.UidFromAsync(answer, ct);
             logger.LogDebug("Argo created workflow {WorkflowName} ({Uid}) in {Namespace} for purchase {PurchaseId}",
                 request.Name, uid, options.Namespace, request.PurchaseId);
             return new CreateOutcome.Created(uid);
@@ -180,6 +183,11 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
             return new RetryOutcome.Failed(failed.Status, failed.Error);
         }
     }
+
+    static readonly Dictionary<string, ParsableFactory<IParsable>> ArgoErrors = new()
+    {
+        ["XXX"] = ArgoError.CreateFromDiscriminatorValue,
+    };
 
     const string NotConfigured = "Argo is not configured (Argo:BaseUrl is not set)";
 

@@ -273,6 +273,18 @@ public sealed class ArgoWorkflowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_200_that_is_not_json_is_a_failure_so_the_outbox_tries_again()
+    {
+        argo.EnqueueCreateRawResponse(200, "text/html", "<html><body>Sign in</body></html>");
+
+        var outcome = await Client().CreateAsync(Request(), Ct);
+
+        var failed = Assert.IsType<CreateOutcome.Failed>(outcome);
+        Assert.Null(failed.Status);
+        Assert.StartsWith("unreadable Argo response: ", failed.Error);
+    }
+
+    [Fact]
     public async Task A_slow_answer_is_a_timeout_failure_without_status()
     {
         argo.EnqueueCreateDelay(TimeSpan.FromSeconds(5));

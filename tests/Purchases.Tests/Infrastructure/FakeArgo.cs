@@ -231,7 +231,7 @@ public sealed class FakeArgo : IAsyncDisposable
         var script = Volatile.Read(ref always) ?? (scripts.TryDequeue(out var next) ? next : null);
         if (script is Script.Delay delay)
             await Task.Delay(delay.Duration, app.Lifetime.ApplicationStopping);
-        if (script is Script.Respond { Status: not 200 } respond)
+        if (script is Script.Respond respond and ({ Status: not 200 } or { Body: not null }))
         {
             await RespondAsync(context, respond);
             return;
