@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
+using Purchases.Infrastructure.Observability;
 using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
 
@@ -27,6 +28,25 @@ public static class SubmitPurchaseStorage
     public static async Task<StoreOutcome> StoreAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request,
         Instant now, string response, CancellationToken ct)
     {
+        // The outbox keeps the request's traceparent: the Argo create is a child of the submit's server span.
+        var traceParent = Activity.Current?.Id;
+        // One client span for the transaction, instead of Npgsql's per statement (PurchasesDataSource).
+        using var span = PurchasesTelemetry.Source.StartActivity(PurchasesTelemetry.PurchaseStore, ActivityKind.Client);
+        span?.SetTag("db.system.name", "postgresql");
+        span?.SetTag("purchases.rows", request.Schedule!.Count);
+        try
+        {
+            return await StoreOnceOrTwiceAsync(dataSource, id, request, now, response, traceParent, ct);
+        }
+        catch (Exception e) when (PurchasesTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    static async Task<StoreOutcome> StoreOnceOrTwiceAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request,
+        Instant now, string response, string? traceParent, CancellationToken ct)
+    {
         for (var attempt = 0; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -41,7 +61,7 @@ public static class SubmitPurchaseStorage
                 throw new InvalidOperationException("The Idempotency-Key stayed in use by a request that did not finish.");
             }
 
-            await InsertPurchaseAndOutboxAsync(connection, transaction, id, request, now, ct);
+            await InsertPurchaseAndOutboxAsync(connection, transaction, id, request, now, traceParent, ct);
             await CopyRowsAsync(connection, id, request.Schedule!, ct);
             // Once we commit, the client's disconnect must not make the outcome uncertain.
             await transaction.CommitAsync(CancellationToken.None);
@@ -86,7 +106,7 @@ public static class SubmitPurchaseStorage
     }
 
     static async Task InsertPurchaseAndOutboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id,
-        SubmitPurchaseRequest request, Instant now, CancellationToken ct)
+        SubmitPurchaseRequest request, Instant now, string? traceParent, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand(
@@ -104,7 +124,7 @@ public static class SubmitPurchaseStorage
         insert.Parameters.Add(new NpgsqlParameter { Value = from });
         insert.Parameters.Add(new NpgsqlParameter { Value = to });
         batch.BatchCommands.Add(insert);
-        OutboxWriter.AddWorkflowCreate(batch, id, request.User, request.RetailerId, now, Activity.Current?.Id);
+        OutboxWriter.AddWorkflowCreate(batch, id, request.User, request.RetailerId, now, traceParent);
         await batch.ExecuteNonQueryAsync(ct);
     }
 

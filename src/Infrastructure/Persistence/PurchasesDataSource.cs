@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Npgsql;
+using Purchases.Infrastructure.Observability;
 
 namespace Purchases.Infrastructure.Persistence;
 
@@ -22,9 +23,10 @@ public static class PurchasesDataSource
         if (!Sets(given, "No Reset On Close")) builder.ConnectionStringBuilder.NoResetOnClose = true;
         if (!Sets(given, "Max Auto Prepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = 20;
         // A span per statement only inside a recorded span: a request's (a read that was not sampled makes none) or
-        // one of ours, such as a purchase's Argo create; not for the jobs' own bookkeeping (the drain's claims, the
-        // cleanups), which would each be a trace of its own. Without the "first response" event, one more
-        // allocation per statement.
+        // one of our internal ones; not for the jobs' own bookkeeping (the drain's claims, the cleanups), which would
+        // each be a trace of its own, nor inside one of our client spans, which already describes its statements (a
+        // submit's purchase.store: Npgsql's batch and COPY spans were most of what tracing a submit allocated).
+        // Without the "first response" event, one more allocation per statement.
         builder.ConfigureTracing(tracing => tracing
             .ConfigureCommandFilter(_ => InRecordedTrace())
             .ConfigureBatchFilter(_ => InRecordedTrace())
@@ -41,7 +43,8 @@ public static class PurchasesDataSource
         return builder.Build();
     }
 
-    static bool InRecordedTrace() => Activity.Current is { Recorded: true };
+    static bool InRecordedTrace() =>
+        Activity.Current is { Recorded: true } current && !PurchasesTelemetry.IsOwnClientSpan(current);
 
     static bool Sets(DbConnectionStringBuilder given, string keyword) =>
         given.Keys.Cast<string>().Any(key =>

@@ -62,6 +62,14 @@ public sealed class TracingTests(ApiFactory api, TracingApiFactory service) : Ap
         Assert.Equal(ActivityKind.Client, create.Kind);
         Assert.DoesNotContain(spans, s => s.ParentSpanId == create.SpanId && s.Kind == ActivityKind.Client);
         Assert.Equal(create.SpanId, update.ParentSpanId); // the report-back carries the create's traceparent
+
+        // The submit's transaction is one client span of ours, with no Npgsql span per statement under it.
+        var store = Assert.Single(spans, s => s.DisplayName == "purchase.store");
+        Assert.Equal(submit.SpanId, store.ParentSpanId);
+        Assert.Equal(ActivityKind.Client, store.Kind);
+        Assert.Equal("postgresql", store.GetTagItem("db.system.name"));
+        Assert.Equal(await Api.ScalarAsync<int>("SELECT rows_uploaded FROM purchases WHERE id = $1", id), store.GetTagItem("purchases.rows"));
+        Assert.DoesNotContain(spans, s => s.ParentSpanId == store.SpanId);
     }
 
     [Fact]
