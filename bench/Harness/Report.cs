@@ -35,7 +35,7 @@ public static class Report
     static readonly string[] Groups = ["svc", "variant", "rc", "limit", "fake", "hook", "pg", "peer", "peerpg", "driver"];
     static readonly Dictionary<string, string> GroupNames = new()
     {
-        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["hook"] = "webhook receiver", ["vol"] = "service (volume database)", ["pg"] = "PostgreSQL (ours)",
+        ["svc"] = "service", ["variant"] = "service (variant)", ["rc"] = "reconciler instance", ["limit"] = "limits app", ["fake"] = "fake Argo", ["hook"] = "webhook receiver", ["vol"] = "service (volume database)", ["vols"] = "service (small database, scenario 9)", ["pg"] = "PostgreSQL (ours)",
         ["peer"] = "peer gunicorn", ["peerpg"] = "peer PostgreSQL", ["driver"] = "wrk / drivers", ["other"] = "rest of the machine",
     };
     static readonly Dictionary<string, string> TargetNames = new() { ["svc"] = "service", ["variant"] = "service (variant)", ["limit"] = "limit", ["peer"] = "DRF peer", ["small"] = "service, small database", ["volume"] = "service, volume database" };
@@ -407,7 +407,8 @@ public static class Report
                           $"{volume.D("workers"):0} connections: **{Num(volume.D("fill_seconds"), 0)} s** ({Num(volume.D("rows_per_s"), 0)} rows/s), " +
                           $"then VACUUM (ANALYZE) {Num(volume.D("vacuum_seconds"), 0)} s and a CHECKPOINT {Num(volume.D("checkpoint_seconds"), 0)} s (what the load left dirty, written out before anything is measured). On disk: the database {Num(volume.D("database_bytes") / 1e9, 2)} GB, " +
                           $"`purchase_rows` {Num(volume.D("rows_bytes") / 1e9, 2)} GB, `purchases` {Num(volume.D("purchases_bytes") / 1e9, 2)} GB. " +
-                          "A second service instance serves it; the small database's instance is the usual one. Rounds alternate which goes first.");
+                          "Each database is served by a fresh instance of the same build, both started for this scenario and warmed with the same " +
+                          "loads (the instance that ran scenarios 1–8 and the variant are paused meanwhile), so that only the database differs. Rounds alternate which goes first.");
             md.AppendLine();
             md.AppendLine("| scenario | small database | volume database | times slower |");
             md.AppendLine("|---|---|---|---|");
