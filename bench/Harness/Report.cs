@@ -159,7 +159,7 @@ public static class Report
         if (burst is not null)
         {
             targetRows.Add(("10a", $"{burst.D("concurrency"):0} concurrent year-long submits: 201 Created", $"{burst.D("ok"):0} of {burst.D("n"):0}",
-                $"statuses {burst.S("statuses")}", burst.D("n") - burst.D("ok"), 0, false, "not 201"));
+                $"statuses {burst.S("statuses")}", burst.D("n") - burst.D("ok"), 0, false, "all 201"));
             targetRows.Add(("10b", "peak RSS of a fresh Release service through them (VmHWM)", $"{Mib(burst.D("vmhwm_kb"))} = {Num(burst.D("vmhwm_kb") * 1024 / 1e6, 0)} MB",
                 $"{Mib(burst.D("vmhwm_before_kb"))} before them", burst.D("vmhwm_kb") * 1024 / 1e6, 300, false, "MB"));
         }
@@ -174,6 +174,7 @@ public static class Report
             var goal = t.Unit switch
             {
                 "x" => $"{(t.AtLeast ? "≥" : "≤")} {t.Goal:0.##}×",
+                "all 201" => "all 201",  // the measured figure is the count of other answers, which must be 0
                 _ => $"{(t.AtLeast ? "≥" : "≤")} {t.Goal:0.##} {t.Unit}",
             };
             md.AppendLine($"| {t.Id} | {t.Name} | {t.Measured} | {t.Reference} | {ratio} | {goal} | **{verdict}**{(gap.Length > 0 ? $" ({gap})" : "")} |");
