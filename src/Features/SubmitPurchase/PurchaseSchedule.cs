@@ -1,29 +1,73 @@
 using System.Buffers;
+using System.Text.Json;
 using NodaTime;
+using Purchases.Infrastructure.Api;
 
 namespace Purchases.Features.SubmitPurchase;
 
 /// <summary>
-/// A validated schedule as parallel arrays, ready for the binary COPY. The arrays are rented (a year is three
-/// large-object arrays of 560 KB) and may be longer than <see cref="Count"/>; dispose the schedule once it is stored.
+/// A submit body whose shape is checked, as parallel arrays for the binary COPY, filled as its items are read and
+/// checked: <see cref="ReadUpTo"/> a run at a time while the rows already read go to PostgreSQL, so that reading a
+/// year (8 ms) overlaps the COPY instead of preceding it. Owns the body and rented arrays (a year is three
+/// large-object arrays of 560 KB, which may be longer than <see cref="Count"/>); dispose it once it is stored.
 /// </summary>
-public sealed class PurchaseSchedule(int count) : IDisposable
+public sealed class PurchaseSchedule : IDisposable
 {
     // Own pools rather than the shared ones, which keep an array per thread and per core (see PooledBody.Pool).
     static readonly ArrayPool<LocalDateTime> LocalTimesPool = ArrayPool<LocalDateTime>.Create(1 << 17, 4);
     static readonly ArrayPool<Instant> InstantsPool = ArrayPool<Instant>.Create(1 << 17, 4);
     static readonly ArrayPool<decimal> MegawattsPool = ArrayPool<decimal>.Create(1 << 17, 4);
 
+    readonly PooledBody _body;
+    readonly DateTimeZone _zone;
+    readonly LocalTimeMapper _mapper;
+    readonly SeenLocalTimes _seen;
+    int _next;  // where in the body the reader stopped
+    JsonReaderState _readerState;
+    string? _error;
     int _disposed;
 
-    public int Count { get; } = count;
-    public LocalDateTime[] LocalTimes { get; } = LocalTimesPool.Rent(count);
-    public Instant[] Instants { get; } = InstantsPool.Rent(count);
-    public decimal[] Megawatts { get; } = MegawattsPool.Rent(count);
+    internal PurchaseSchedule(PooledBody body, int purchaseArrayStart, int count, DateTimeZone zone)
+    {
+        (_body, _zone, Count) = (body, zone, count);
+        LocalTimes = LocalTimesPool.Rent(count);
+        Instants = InstantsPool.Rent(count);
+        Megawatts = MegawattsPool.Rent(count);
+        _mapper = new LocalTimeMapper(zone);
+        _seen = new SeenLocalTimes(LocalTimes);
+        var reader = new Utf8JsonReader(body.Memory.Span[purchaseArrayStart..]);
+        reader.Read();  // the array's '['
+        (_next, _readerState) = (purchaseArrayStart + (int)reader.BytesConsumed, reader.CurrentState);
+    }
 
-    /// <summary>The first and last local date the schedule covers (its items may come in any order).</summary>
+    public int Count { get; }
+    /// <summary>How many items, from the first, are read and passed their checks; the arrays hold only those.</summary>
+    public int ItemsRead { get; private set; }
+    public LocalDateTime[] LocalTimes { get; }
+    public Instant[] Instants { get; }
+    public decimal[] Megawatts { get; }
+
+    /// <summary>
+    /// Reads and checks items (contract checks 6 to 8, in order) until <see cref="ItemsRead"/> is
+    /// <paramref name="items"/> or <see cref="Count"/>; the first failure's message (again on later calls), or null.
+    /// </summary>
+    public string? ReadUpTo(int items)
+    {
+        if (_error is not null || ItemsRead >= Count) return _error;
+        var reader = new Utf8JsonReader(_body.Memory.Span[_next..], isFinalBlock: true, _readerState);
+        var read = ItemsRead;
+        _error = PurchaseScheduleParser.ReadItems(ref reader, ref read, Math.Min(items, Count), this, _mapper, _seen, _zone);
+        ItemsRead = read;
+        (_next, _readerState) = (_next + (int)reader.BytesConsumed, reader.CurrentState);
+        return _error;
+    }
+
+    public string? ReadAll() => ReadUpTo(Count);
+
+    /// <summary>The first and last local date the schedule covers (its items may come in any order); once all are read.</summary>
     public (LocalDate From, LocalDate To) DeliveryDates()
     {
+        if (ItemsRead < Count) throw new InvalidOperationException("The schedule's items are not all read.");
         LocalDateTime first = LocalTimes[0], last = LocalTimes[0];
         for (var i = 1; i < Count; i++)
         {
@@ -36,6 +80,8 @@ public sealed class PurchaseSchedule(int count) : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _body.Dispose();
+        _seen.Dispose();
         LocalTimesPool.Return(LocalTimes);
         InstantsPool.Return(Instants);
         MegawattsPool.Return(Megawatts);

@@ -8,35 +8,45 @@ namespace Purchases.Features.SubmitPurchase;
 /// <summary>
 /// Reads the submit body with its raw JSON types (so <c>"12"</c> is not taken for a number) and applies the
 /// contract's checks 3 to 8 in order; the first failure is the answer. Two passes of a <see cref="Utf8JsonReader"/>
-/// over the body (the document's shape, then the items) instead of a <see cref="JsonDocument"/>, whose index of a
-/// year-long body is a 2 MiB array rented from the shared pool and kept by every thread that parsed one. Duplicate
-/// property names resolve as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does: the last wins.
+/// over the body instead of a <see cref="JsonDocument"/>, whose index of a year-long body is a 2 MiB array rented
+/// from the shared pool and kept by every thread that parsed one: <see cref="Parse"/> checks the document's shape
+/// (checks 3 to 5), and <see cref="ReadItems"/> reads and checks the items (6 to 8) a run at a time, as the schedule
+/// is stored (see <see cref="PurchaseSchedule"/>). Duplicate property names resolve as
+/// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does: the last wins.
 /// </summary>
 public static class PurchaseScheduleParser
 {
     /// <summary>Where the top-level "purchase" value starts, what it is, and for an array its items.</summary>
     readonly record struct Shape(bool RootIsObject, int PurchaseStart, JsonTokenType PurchaseToken, int Count, bool AllObjects);
 
-    public static (PurchaseSchedule? Schedule, string? Error) Parse(ReadOnlyMemory<byte> body, DateTimeZone zone, int maxItems)
+    /// <summary>
+    /// Checks 3 to 5; on success the schedule owns <paramref name="body"/>, its items not yet read. On failure the
+    /// body is disposed.
+    /// </summary>
+    public static (PurchaseSchedule? Schedule, string? Error) Parse(PooledBody body, DateTimeZone zone, int maxItems)
     {
-        if (!TrySurvey(body.Span, out var shape))
-            return (null, ApiErrors.InvalidJson);
-        if (!shape.RootIsObject || shape.PurchaseStart < 0)
-            return (null, "Missing required field \"purchase\".");
-        if (shape.PurchaseToken != JsonTokenType.StartArray || !shape.AllObjects)
-            return (null, "Field \"purchase\" must be an array of objects.");
-        if (shape.Count == 0)
-            return (null, "Field \"purchase\" must contain at least one item.");
-        if (shape.Count > maxItems)
-            return (null, $"Field \"purchase\" has {shape.Count} items; at most {maxItems} are allowed.");
-
-        var schedule = new PurchaseSchedule(shape.Count);
-        if (Fill(schedule, body.Span[shape.PurchaseStart..], zone) is { } error)
+        var error = ShapeError(body.Memory.Span, maxItems, out var shape);
+        if (error is not null)
         {
-            schedule.Dispose();
+            body.Dispose();
             return (null, error);
         }
-        return (schedule, null);
+        return (new PurchaseSchedule(body, shape.PurchaseStart, shape.Count, zone), null);
+    }
+
+    static string? ShapeError(ReadOnlySpan<byte> body, int maxItems, out Shape shape)
+    {
+        if (!TrySurvey(body, out shape))
+            return ApiErrors.InvalidJson;
+        if (!shape.RootIsObject || shape.PurchaseStart < 0)
+            return "Missing required field \"purchase\".";
+        if (shape.PurchaseToken != JsonTokenType.StartArray || !shape.AllObjects)
+            return "Field \"purchase\" must be an array of objects.";
+        if (shape.Count == 0)
+            return "Field \"purchase\" must contain at least one item.";
+        if (shape.Count > maxItems)
+            return $"Field \"purchase\" has {shape.Count} items; at most {maxItems} are allowed.";
+        return null;
     }
 
     /// <summary>The first pass: the whole body must be one valid JSON value (as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> requires).</summary>
@@ -89,18 +99,15 @@ public static class PurchaseScheduleParser
     }
 
     /// <summary>
-    /// The second pass, over the "purchase" array (known to hold only objects): checks 6 to 8 item by item, filling
-    /// <paramref name="schedule"/>; the first failure's message, or null.
+    /// The second pass, over the "purchase" array (known to hold only objects), resumable: reads items from where
+    /// <paramref name="reader"/> stands, until <paramref name="index"/> reaches <paramref name="upTo"/>, checking 6 to
+    /// 8 item by item and filling <paramref name="schedule"/>'s arrays; the first failure's message, or null.
     /// </summary>
-    static string? Fill(PurchaseSchedule schedule, ReadOnlySpan<byte> array, DateTimeZone zone)
+    internal static string? ReadItems(ref Utf8JsonReader reader, ref int index, int upTo, PurchaseSchedule schedule,
+        LocalTimeMapper mapper, SeenLocalTimes seen, DateTimeZone zone)
     {
         var (localTimes, instants, megawatts) = (schedule.LocalTimes, schedule.Instants, schedule.Megawatts);
-        var mapper = new LocalTimeMapper(zone);
-        using var seen = new SeenLocalTimes(localTimes);
-        var reader = new Utf8JsonReader(array);
-        reader.Read();
-        var index = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        while (index < upTo && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             bool hasDatetime = false, hasPurchase = false, datetimeValid = false, purchaseValid = false;
             LocalDateTime local = default;

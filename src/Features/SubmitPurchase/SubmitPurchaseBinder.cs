@@ -8,7 +8,8 @@ namespace Purchases.Features.SubmitPurchase;
 
 /// <summary>
 /// Reads the body itself: the contract's messages depend on the raw JSON types, and a year of quarter-hours should
-/// be parsed once, straight from the request's bytes.
+/// be parsed once, straight from the request's bytes. Only the document's shape is checked here; the items are read
+/// and checked as they are stored (<see cref="PurchaseSchedule"/>).
 /// </summary>
 public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
 {
@@ -26,12 +27,11 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
         var options = http.RequestServices.GetRequiredService<IOptions<PurchasesOptions>>().Value;
         (var body, request.Rejection) = await RequestBody.ReadJsonAsync(http.Request, options.MaxBodyBytes, ct);
         if (body is null) return request;
-        using (body)
-        {
-            (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body.Memory, options.Zone, options.MaxItems);
-            if (request.IdempotencyKey is not null)
-                request.RequestHash = RequestHash(request.RetailerId, body.Memory.Span);
-        }
+        if (request.IdempotencyKey is not null)
+            request.RequestHash = RequestHash(request.RetailerId, body.Memory.Span);
+        (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body, options.Zone, options.MaxItems);
+        // Returned to their pools even when a later check refuses the request before the handler runs.
+        if (request.Schedule is not null) http.Response.RegisterForDispose(request.Schedule);
         return request;
     }
 

@@ -46,6 +46,9 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSi
             case StoreOutcome.Repeated repeated:
                 await SendCreatedAsync(req.User, repeated.PurchaseId, repeated.Response);
                 break;
+            case StoreOutcome.Refused refused:
+                await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status400BadRequest, refused.Message);
+                break;
             default:
                 await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status409Conflict, KeyReusedMessage);
                 break;

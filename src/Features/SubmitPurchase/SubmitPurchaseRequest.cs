@@ -18,6 +18,6 @@ public sealed class SubmitPurchaseRequest : IRefusableBody
     /// <summary>Set when the body is refused before it is read as JSON (413, 415).</summary>
     public BodyRejection? Rejection { get; set; }
     public PurchaseSchedule? Schedule { get; set; }
-    /// <summary>The first failing body check (contract checks 3–8), or null.</summary>
+    /// <summary>The first failing check of the body's shape (contract checks 3–5), or null; 6–8 are the schedule's.</summary>
     public string? ScheduleError { get; set; }
 }

@@ -15,15 +15,22 @@ public abstract record StoreOutcome
     public sealed record Repeated(Guid PurchaseId, string Response) : StoreOutcome;
     /// <summary>The same Idempotency-Key with another request.</summary>
     public sealed record KeyReused : StoreOutcome;
+    /// <summary>An item of the schedule failed its check (contract checks 6–8): rolled back, nothing stored.</summary>
+    public sealed record Refused(string Message) : StoreOutcome;
 }
 
 /// <summary>
 /// The purchase, its rows (binary COPY), its outbox entry and its Idempotency-Key in one transaction: all or
-/// nothing. The key row goes first, so a concurrent repeat of the same key waits on it, then answers the same.
+/// nothing. The key row goes first, so a concurrent repeat of the same key waits on it, then answers the same. The
+/// rows are read and checked from the body as they are copied; an item that fails its check rolls everything back.
+/// The answer is the one the checks would give before anything is stored: a refused item wins over a reused key or
+/// a fault of the database.
 /// </summary>
 public static class SubmitPurchaseStorage
 {
     static readonly Duration KeyLifetime = Duration.FromHours(24);
+    // Items read per run: small enough that PostgreSQL works on the rows sent while the next run is read.
+    const int ItemsPerRun = 512;
 
     public static async Task<StoreOutcome> StoreAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request,
         Instant now, string response, CancellationToken ct)
@@ -33,20 +40,27 @@ public static class SubmitPurchaseStorage
         // One client span for the transaction, instead of Npgsql's per statement (PurchasesDataSource).
         using var span = PurchasesTelemetry.Source.StartActivity(PurchasesTelemetry.PurchaseStore, ActivityKind.Client);
         span?.SetTag("db.system.name", "postgresql");
-        span?.SetTag("purchases.rows", request.Schedule!.Count);
+        var schedule = request.Schedule!;
+        span?.SetTag("purchases.rows", schedule.Count);
         try
         {
             return await StoreOnceOrTwiceAsync(dataSource, id, request, now, response, traceParent, ct);
         }
         catch (Exception e) when (PurchasesTelemetry.Failed(span, e))
         {
-            throw;
+            throw;  // never reached: the filter records the fault on the span
+        }
+        catch (Exception) when (schedule.ReadAll() is { } refused)
+        {
+            // Nothing was committed (the commit comes after the last item): the body's own fault is the answer.
+            return new StoreOutcome.Refused(refused);
         }
     }
 
     static async Task<StoreOutcome> StoreOnceOrTwiceAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request,
         Instant now, string response, string? traceParent, CancellationToken ct)
     {
+        var schedule = request.Schedule!;
         for (var attempt = 0; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -56,13 +70,19 @@ public static class SubmitPurchaseStorage
             {
                 await transaction.RollbackAsync(ct);
                 var earlier = await EarlierUseAsync(dataSource, request, now, ct);
+                if (earlier is StoreOutcome.KeyReused && schedule.ReadAll() is { } refused) return new StoreOutcome.Refused(refused);
                 if (earlier is not null) return earlier;
                 if (attempt == 0) continue;  // the earlier use expired or rolled back meanwhile: one more try
                 throw new InvalidOperationException("The Idempotency-Key stayed in use by a request that did not finish.");
             }
 
+            if (await CopyRowsAsync(connection, id, schedule, ct) is { } error)
+            {
+                await transaction.RollbackAsync(ct);
+                return new StoreOutcome.Refused(error);
+            }
+            // After the rows: the delivery dates are known once every item is read.
             await InsertPurchaseAndOutboxAsync(connection, transaction, id, request, now, traceParent, ct);
-            await CopyRowsAsync(connection, id, request.Schedule!, ct);
             // Once we commit, the client's disconnect must not make the outcome uncertain.
             await transaction.CommitAsync(CancellationToken.None);
             return new StoreOutcome.Stored();
@@ -128,12 +148,15 @@ public static class SubmitPurchaseStorage
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    static async Task CopyRowsAsync(NpgsqlConnection connection, Guid id, PurchaseSchedule schedule, CancellationToken ct)
+    /// <summary>Reads the items a run at a time, each run's rows sent before the next is read; a refused item's message, or null.</summary>
+    static async Task<string?> CopyRowsAsync(NpgsqlConnection connection, Guid id, PurchaseSchedule schedule, CancellationToken ct)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY purchase_rows (purchase_id, position, local_time, instant, mw) FROM STDIN (FORMAT BINARY)", ct);
         for (var i = 0; i < schedule.Count; i++)
         {
+            if (i == schedule.ItemsRead && schedule.ReadUpTo(i + ItemsPerRun) is { } refused)
+                return refused;  // disposing the importer unfinished cancels the COPY
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
             await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
@@ -142,5 +165,6 @@ public static class SubmitPurchaseStorage
             await copy.WriteAsync(schedule.Megawatts[i], NpgsqlDbType.Numeric, ct);
         }
         await copy.CompleteAsync(ct);
+        return null;
     }
 }

@@ -9,6 +9,14 @@ public static class PurchaseApi
 {
     public const string OneDay = """{"purchase": [{"datetime": "2025-11-11 00:15", "purchase": 12.0}, {"datetime": "2025-11-11 00:30", "purchase": 13.0}]}""";
 
+    /// <summary>
+    /// A body of <paramref name="count"/> quarter-hours from 2025-01-01 00:00 (no clock change until March), with
+    /// item <paramref name="index"/> replaced by <paramref name="item"/>: a refusal after many rows were copied.
+    /// </summary>
+    public static string QuarterHoursWith(int count, int index, string item) =>
+        "{\"purchase\": [" + string.Join(',', Enumerable.Range(0, count).Select(q => q == index ? item :
+            $$"""{"datetime": "{{new DateTime(2025, 1, 1).AddMinutes(15 * q):yyyy-MM-dd HH:mm}}", "purchase": 1}""")) + "]}";
+
     public static HttpClient WithToken(this HttpClient client, string token)
     {
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {token}");

@@ -73,12 +73,51 @@ public sealed class SubmitPurchaseIdempotencyTests(ApiFactory api) : ApiTest(api
         Assert.Equal(HttpStatusCode.Created, (await Submit(new string('k', 255))).StatusCode);
     }
 
+    const string LateDuplicate = """{"datetime": "2025-01-01 00:00", "purchase": 1}""";
+    const string LateDuplicateMessage = "Purchase item at index 1999: duplicate datetime \"2025-01-01 00:00\" (first given at index 0).";
+
     [Fact]
     public async Task A_rejected_request_does_not_use_up_its_key()
     {
         await AssertError(await Submit("order-42", """{"purchase": []}"""), 400, "Field \"purchase\" must contain at least one item.");
+        await AssertError(await Submit("order-42", PurchaseApi.QuarterHoursWith(2_000, 1_999, LateDuplicate)), 400, LateDuplicateMessage);
 
+        Assert.Equal(0L, await Api.ScalarAsync<long>("SELECT count(*) FROM idempotency_keys"));
         Assert.Equal(HttpStatusCode.Created, (await Submit("order-42")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_used_key_with_a_request_whose_item_fails_its_check_gets_the_check_not_409()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await Submit("order-42")).StatusCode);
+
+        await AssertError(await Submit("order-42", PurchaseApi.QuarterHoursWith(2_000, 1_999, LateDuplicate)), 400, LateDuplicateMessage);
+        Assert.Equal(1, await Purchases());
+        Assert.Equal(2L, await Api.ScalarAsync<long>("SELECT count(*) FROM purchase_rows"));
+    }
+
+    /// <summary>
+    /// Items are read as they are stored; a fault of the database before then (here a trigger refusing one key) must
+    /// still answer a refused item's 400, the answer the body got when every item was checked before storing.
+    /// </summary>
+    [Fact]
+    public async Task A_database_fault_before_the_rows_still_answers_a_refused_item_with_its_400()
+    {
+        await Api.ExecuteAsync("""
+            CREATE FUNCTION test_refuse_key() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.key = 'db-fault' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER test_refuse_key BEFORE INSERT ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION test_refuse_key();
+            """);
+        try
+        {
+            await AssertError(await Submit("db-fault", PurchaseApi.QuarterHoursWith(2_000, 1_999, LateDuplicate)), 400, LateDuplicateMessage);
+            await AssertError(await Submit("db-fault"), 500, "Internal server error while creating purchase.");
+            Assert.Equal(0, await Purchases());
+        }
+        finally
+        {
+            await Api.ExecuteAsync("DROP TRIGGER test_refuse_key ON idempotency_keys; DROP FUNCTION test_refuse_key();");
+        }
     }
 
     [Fact]

@@ -187,6 +187,15 @@ public sealed class SubmitPurchaseValidationTests(ApiFactory api) : ApiTest(api)
                           {"purchase": 1}]}
             """), 400, "Purchase item at index 1: field \"purchase\" must be a number (in MW unit).");
 
+    /// <summary>Items are checked as their rows are copied: one refused after thousands were sent leaves nothing behind.</summary>
+    [Theory]
+    [InlineData(1_500, """{"datetime": "2025-01-01 00:45", "purchase": 1}""",
+        "Purchase item at index 1500: duplicate datetime \"2025-01-01 00:45\" (first given at index 3).")]
+    [InlineData(2_999, """{"datetime": "2025-01-01 00:45", "purchase": "1"}""",
+        "Purchase item at index 2999: field \"purchase\" must be a number (in MW unit).")]
+    public async Task An_item_refused_after_thousands_of_rows_were_copied_leaves_nothing_stored(int index, string item, string message) =>
+        await AssertRejected(await Submit(PurchaseApi.QuarterHoursWith(3_000, index, item)), 400, message);
+
     [Fact]
     public async Task Within_one_item_the_checks_go_in_the_contract_order() =>
         await AssertRejected(await Submit("""{"purchase": [{"datetime": "bad", "purchase": "bad"}]}"""), 400,
