@@ -6,10 +6,10 @@ using Purchases.Infrastructure.Api;
 namespace Purchases.Features.SubmitPurchase;
 
 /// <summary>
-/// A submit body whose shape is checked, as parallel arrays for the binary COPY, filled as its items are read and
-/// checked: <see cref="ReadUpTo"/> a run at a time while the rows already read go to PostgreSQL, so that reading a
-/// year (8 ms) overlaps the COPY instead of preceding it. Owns the body and rented arrays (a year is three
-/// large-object arrays of 560 KB, which may be longer than <see cref="Count"/>); dispose it once it is stored.
+/// A submit body whose shape is checked, read and checked a run of items at a time while the runs already read go
+/// to PostgreSQL, so that reading a year (8 ms) overlaps the COPY instead of preceding it. Owns the body and rented
+/// arrays; the local times are kept for the whole schedule (duplicates, delivery dates), the instants and megawatts
+/// only for the current run. Dispose it once it is stored.
 /// </summary>
 public sealed class PurchaseSchedule : IDisposable
 {
@@ -22,6 +22,8 @@ public sealed class PurchaseSchedule : IDisposable
     readonly DateTimeZone _zone;
     readonly LocalTimeMapper _mapper;
     readonly SeenLocalTimes _seen;
+    public const int ItemsPerRun = 512;
+
     int _next;  // where in the body the reader stopped
     JsonReaderState _readerState;
     string? _error;
@@ -31,8 +33,8 @@ public sealed class PurchaseSchedule : IDisposable
     {
         (_body, _zone, Count) = (body, zone, count);
         LocalTimes = LocalTimesPool.Rent(count);
-        Instants = InstantsPool.Rent(count);
-        Megawatts = MegawattsPool.Rent(count);
+        Instants = InstantsPool.Rent(ItemsPerRun);
+        Megawatts = MegawattsPool.Rent(ItemsPerRun);
         _mapper = new LocalTimeMapper(zone);
         _seen = new SeenLocalTimes(LocalTimes);
         var reader = new Utf8JsonReader(body.Memory.Span[purchaseArrayStart..]);
@@ -41,28 +43,37 @@ public sealed class PurchaseSchedule : IDisposable
     }
 
     public int Count { get; }
-    /// <summary>How many items, from the first, are read and passed their checks; the arrays hold only those.</summary>
+    /// <summary>How many items, from the first, are read and passed their checks.</summary>
     public int ItemsRead { get; private set; }
+    /// <summary>Every item's local time, up to <see cref="ItemsRead"/>.</summary>
     public LocalDateTime[] LocalTimes { get; }
+    /// <summary>The current run's instants: item <c>RunStart + k</c> at <c>k</c>.</summary>
     public Instant[] Instants { get; }
+    /// <summary>The current run's megawatts, as <see cref="Instants"/>.</summary>
     public decimal[] Megawatts { get; }
+    public int RunStart { get; private set; }
 
     /// <summary>
-    /// Reads and checks items (contract checks 6 to 8, in order) until <see cref="ItemsRead"/> is
-    /// <paramref name="items"/> or <see cref="Count"/>; the first failure's message (again on later calls), or null.
+    /// Reads and checks the next run of up to <see cref="ItemsPerRun"/> items (contract checks 6 to 8, in order):
+    /// the first failure's message (again on later calls), or null.
     /// </summary>
-    public string? ReadUpTo(int items)
+    public string? ReadRun()
     {
         if (_error is not null || ItemsRead >= Count) return _error;
         var reader = new Utf8JsonReader(_body.Memory.Span[_next..], isFinalBlock: true, _readerState);
-        var read = ItemsRead;
-        _error = PurchaseScheduleParser.ReadItems(ref reader, ref read, Math.Min(items, Count), this, _mapper, _seen, _zone);
+        var read = RunStart = ItemsRead;
+        _error = PurchaseScheduleParser.ReadItems(ref reader, ref read, Math.Min(RunStart + ItemsPerRun, Count), this, _mapper, _seen, _zone);
         ItemsRead = read;
         (_next, _readerState) = (_next + (int)reader.BytesConsumed, reader.CurrentState);
         return _error;
     }
 
-    public string? ReadAll() => ReadUpTo(Count);
+    /// <summary>Reads and checks the items not read yet, only for the answer: the first failure's message, or null.</summary>
+    public string? ReadAll()
+    {
+        while (ItemsRead < Count && _error is null) ReadRun();
+        return _error;
+    }
 
     /// <summary>The first and last local date the schedule covers (its items may come in any order); once all are read.</summary>
     public (LocalDate From, LocalDate To) DeliveryDates()

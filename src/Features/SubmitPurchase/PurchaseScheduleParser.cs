@@ -11,7 +11,7 @@ namespace Purchases.Features.SubmitPurchase;
 /// over the body instead of a <see cref="JsonDocument"/>, whose index of a year-long body is a 2 MiB array rented
 /// from the shared pool and kept by every thread that parsed one: <see cref="Parse"/> checks the document's shape
 /// (checks 3 to 5), and <see cref="ReadItems"/> reads and checks the items (6 to 8) a run at a time, as the schedule
-/// is stored (see <see cref="PurchaseSchedule"/>). Duplicate property names resolve as
+/// is stored (see <see cref="PurchaseSchedule.ReadRun"/>). Duplicate property names resolve as
 /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does: the last wins.
 /// </summary>
 public static class PurchaseScheduleParser
@@ -101,7 +101,8 @@ public static class PurchaseScheduleParser
     /// <summary>
     /// The second pass, over the "purchase" array (known to hold only objects), resumable: reads items from where
     /// <paramref name="reader"/> stands, until <paramref name="index"/> reaches <paramref name="upTo"/>, checking 6 to
-    /// 8 item by item and filling <paramref name="schedule"/>'s arrays; the first failure's message, or null.
+    /// 8 item by item and filling <paramref name="schedule"/>'s arrays (the instants and megawatts from its run's
+    /// start); the first failure's message, or null.
     /// </summary>
     internal static string? ReadItems(ref Utf8JsonReader reader, ref int index, int upTo, PurchaseSchedule schedule,
         LocalTimeMapper mapper, SeenLocalTimes seen, DateTimeZone zone)
@@ -154,8 +155,8 @@ public static class PurchaseScheduleParser
             else
                 return $"Purchase item at index {index}: duplicate datetime \"{Format(local)}\" (first given at index {firstIndex}).";
 
-            instants[index] = instant;
-            megawatts[index] = mw;
+            instants[index - schedule.RunStart] = instant;
+            megawatts[index - schedule.RunStart] = mw;
             index++;
         }
 

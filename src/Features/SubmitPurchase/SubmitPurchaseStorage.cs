@@ -29,8 +29,6 @@ public abstract record StoreOutcome
 public static class SubmitPurchaseStorage
 {
     static readonly Duration KeyLifetime = Duration.FromHours(24);
-    // Items read per run: small enough that PostgreSQL works on the rows sent while the next run is read.
-    const int ItemsPerRun = 512;
 
     public static async Task<StoreOutcome> StoreAsync(NpgsqlDataSource dataSource, Guid id, SubmitPurchaseRequest request,
         Instant now, string response, CancellationToken ct)
@@ -151,18 +149,22 @@ public static class SubmitPurchaseStorage
     /// <summary>Reads the items a run at a time, each run's rows sent before the next is read; a refused item's message, or null.</summary>
     static async Task<string?> CopyRowsAsync(NpgsqlConnection connection, Guid id, PurchaseSchedule schedule, CancellationToken ct)
     {
+        if (schedule.ItemsRead > 0) throw new InvalidOperationException("The schedule's rows can be copied only once.");
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY purchase_rows (purchase_id, position, local_time, instant, mw) FROM STDIN (FORMAT BINARY)", ct);
-        for (var i = 0; i < schedule.Count; i++)
+        while (schedule.ItemsRead < schedule.Count)
         {
-            if (i == schedule.ItemsRead && schedule.ReadUpTo(i + ItemsPerRun) is { } refused)
+            if (schedule.ReadRun() is { } refused)
                 return refused;  // disposing the importer unfinished cancels the COPY
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(schedule.LocalTimes[i], NpgsqlDbType.Timestamp, ct);
-            await copy.WriteAsync(schedule.Instants[i], NpgsqlDbType.TimestampTz, ct);
-            await copy.WriteAsync(schedule.Megawatts[i], NpgsqlDbType.Numeric, ct);
+            for (var i = schedule.RunStart; i < schedule.ItemsRead; i++)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(schedule.LocalTimes[i], NpgsqlDbType.Timestamp, ct);
+                await copy.WriteAsync(schedule.Instants[i - schedule.RunStart], NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(schedule.Megawatts[i - schedule.RunStart], NpgsqlDbType.Numeric, ct);
+            }
         }
         await copy.CompleteAsync(ct);
         return null;
