@@ -18,12 +18,13 @@ public sealed class PurchaseSchedule : IDisposable
     static readonly ArrayPool<Instant> InstantsPool = ArrayPool<Instant>.Create(1 << 17, 4);
     static readonly ArrayPool<decimal> MegawattsPool = ArrayPool<decimal>.Create(1 << 17, 4);
 
+    /// <summary>Small enough that PostgreSQL inserts a run's rows while the next run is read.</summary>
+    public const int ItemsPerRun = 512;
+
     readonly PooledBody _body;
     readonly DateTimeZone _zone;
     readonly LocalTimeMapper _mapper;
     readonly SeenLocalTimes _seen;
-    public const int ItemsPerRun = 512;
-
     int _next;  // where in the body the reader stopped
     JsonReaderState _readerState;
     string? _error;
@@ -51,6 +52,7 @@ public sealed class PurchaseSchedule : IDisposable
     public Instant[] Instants { get; }
     /// <summary>The current run's megawatts, as <see cref="Instants"/>.</summary>
     public decimal[] Megawatts { get; }
+    /// <summary>The index of the current run's first item.</summary>
     public int RunStart { get; private set; }
 
     /// <summary>
