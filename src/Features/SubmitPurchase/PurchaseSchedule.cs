@@ -34,8 +34,8 @@ public sealed class PurchaseSchedule : IDisposable
     {
         (_body, _zone, Count) = (body, zone, count);
         LocalTimes = LocalTimesPool.Rent(count);
-        Instants = InstantsPool.Rent(ItemsPerRun);
-        Megawatts = MegawattsPool.Rent(ItemsPerRun);
+        Instants = InstantsPool.Rent(Math.Min(count, ItemsPerRun));
+        Megawatts = MegawattsPool.Rent(Math.Min(count, ItemsPerRun));
         _mapper = new LocalTimeMapper(zone);
         _seen = new SeenLocalTimes(LocalTimes);
         var reader = new Utf8JsonReader(body.Memory.Span[purchaseArrayStart..]);

@@ -7,15 +7,11 @@ public sealed record BodyRejection(int Status, string Message);
 
 /// <summary>
 /// A request body in a rented array: a year-long schedule is 1.75 MB, and a fresh array of that size per request is
-/// large-object garbage that only a full collection returns. Dispose it once the body is parsed.
+/// large-object garbage that only a full collection returns. Dispose it once the body is no longer read.
 /// </summary>
 public sealed class PooledBody(byte[] rented, int length) : IDisposable
 {
-    /// <summary>
-    /// Not the shared pool, which keeps an array per thread and per core: a few large bodies read on many threads
-    /// would stay resident. This one keeps at most four arrays of each size.
-    /// </summary>
-    internal static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(64 * 1024 * 1024, 4);
+    internal static readonly ArrayPool<byte> Pool = new BodyBufferPool();
 
     byte[]? _rented = rented;
 
@@ -24,6 +20,26 @@ public sealed class PooledBody(byte[] rented, int length) : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _rented, null) is { } array) PooledBody.Pool.Return(array);
+    }
+}
+
+/// <summary>
+/// Small bodies (a day's schedule is 5 KB) from the shared pool, which keeps enough of them for every request in
+/// flight; large ones (a year is 1.75 MB) from a pool of our own that keeps at most four arrays of each size, since
+/// the shared one keeps an array per thread and per core, and a few large bodies read on many threads would stay
+/// resident. An array goes back to the pool its length says it came from.
+/// </summary>
+internal sealed class BodyBufferPool : ArrayPool<byte>
+{
+    const int SmallMax = 64 * 1024;
+    static readonly ArrayPool<byte> Large = Create(64 * 1024 * 1024, 4);
+
+    public override byte[] Rent(int minimumLength) => minimumLength <= SmallMax ? Shared.Rent(minimumLength) : Large.Rent(minimumLength);
+
+    public override void Return(byte[] array, bool clearArray = false)
+    {
+        if (array.Length <= SmallMax) Shared.Return(array, clearArray);
+        else Large.Return(array, clearArray);
     }
 }
 
