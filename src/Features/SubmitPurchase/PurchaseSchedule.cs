@@ -22,9 +22,6 @@ public sealed class PurchaseSchedule : IDisposable
     public const int ItemsPerRun = 512;
 
     readonly PooledBody _body;
-    readonly DateTimeZone _zone;
-    readonly LocalTimeMapper _mapper;
-    readonly SeenLocalTimes _seen;
     int _next;  // where in the body the reader stopped
     JsonReaderState _readerState;
     string? _error;
@@ -32,12 +29,12 @@ public sealed class PurchaseSchedule : IDisposable
 
     internal PurchaseSchedule(PooledBody body, int purchaseArrayStart, int count, DateTimeZone zone)
     {
-        (_body, _zone, Count) = (body, zone, count);
+        (_body, Zone, Count) = (body, zone, count);
         LocalTimes = LocalTimesPool.Rent(count);
         Instants = InstantsPool.Rent(Math.Min(count, ItemsPerRun));
         Megawatts = MegawattsPool.Rent(Math.Min(count, ItemsPerRun));
-        _mapper = new LocalTimeMapper(zone);
-        _seen = new SeenLocalTimes(LocalTimes);
+        Mapper = new LocalTimeMapper(zone);
+        Seen = new SeenLocalTimes(LocalTimes);
         var reader = new Utf8JsonReader(body.Memory.Span[purchaseArrayStart..]);
         reader.Read();  // the array's '['
         (_next, _readerState) = (purchaseArrayStart + (int)reader.BytesConsumed, reader.CurrentState);
@@ -54,6 +51,9 @@ public sealed class PurchaseSchedule : IDisposable
     public decimal[] Megawatts { get; }
     /// <summary>The index of the current run's first item.</summary>
     public int RunStart { get; private set; }
+    internal DateTimeZone Zone { get; }
+    internal LocalTimeMapper Mapper { get; }
+    internal SeenLocalTimes Seen { get; }
 
     /// <summary>
     /// Reads and checks the next run of up to <see cref="ItemsPerRun"/> items (contract checks 6 to 8, in order):
@@ -64,7 +64,7 @@ public sealed class PurchaseSchedule : IDisposable
         if (_error is not null || ItemsRead >= Count) return _error;
         var reader = new Utf8JsonReader(_body.Memory.Span[_next..], isFinalBlock: true, _readerState);
         var read = RunStart = ItemsRead;
-        _error = PurchaseScheduleParser.ReadItems(ref reader, ref read, Math.Min(RunStart + ItemsPerRun, Count), this, _mapper, _seen, _zone);
+        _error = PurchaseScheduleParser.ReadItems(ref reader, ref read, Math.Min(RunStart + ItemsPerRun, Count), this);
         ItemsRead = read;
         (_next, _readerState) = (_next + (int)reader.BytesConsumed, reader.CurrentState);
         return _error;
@@ -94,7 +94,7 @@ public sealed class PurchaseSchedule : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _body.Dispose();
-        _seen.Dispose();
+        Seen.Dispose();
         LocalTimesPool.Return(LocalTimes);
         InstantsPool.Return(Instants);
         MegawattsPool.Return(Megawatts);

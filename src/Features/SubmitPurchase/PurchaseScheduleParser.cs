@@ -104,10 +104,10 @@ public static class PurchaseScheduleParser
     /// 8 item by item and filling <paramref name="schedule"/>'s arrays (the instants and megawatts from its run's
     /// start); the first failure's message, or null.
     /// </summary>
-    internal static string? ReadItems(ref Utf8JsonReader reader, ref int index, int upTo, PurchaseSchedule schedule,
-        LocalTimeMapper mapper, SeenLocalTimes seen, DateTimeZone zone)
+    internal static string? ReadItems(ref Utf8JsonReader reader, ref int index, int upTo, PurchaseSchedule schedule)
     {
         var (localTimes, instants, megawatts) = (schedule.LocalTimes, schedule.Instants, schedule.Megawatts);
+        var (mapper, seen, zone) = (schedule.Mapper, schedule.Seen, schedule.Zone);
         while (index < upTo && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             bool hasDatetime = false, hasPurchase = false, datetimeValid = false, purchaseValid = false;
