@@ -30,7 +30,7 @@ public sealed class SubmitPurchaseBinder : IRequestBinder<SubmitPurchaseRequest>
         if (request.IdempotencyKey is not null)
             request.RequestHash = RequestHash(request.RetailerId, body.Memory.Span);
         (request.Schedule, request.ScheduleError) = PurchaseScheduleParser.Parse(body, options.Zone, options.MaxItems);
-        // Returned to their pools even when a later check refuses the request before the handler runs.
+        // Owned by the response from here: back to the pools when the request ends, stored or refused.
         if (request.Schedule is not null) http.Response.RegisterForDispose(request.Schedule);
         return request;
     }

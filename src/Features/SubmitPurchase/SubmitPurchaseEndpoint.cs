@@ -30,11 +30,10 @@ public sealed class SubmitPurchaseEndpoint(NpgsqlDataSource dataSource, OutboxSi
 
     public override async Task HandleAsync(SubmitPurchaseRequest req, CancellationToken ct)
     {
-        using var schedule = req.Schedule!;
         var id = Guid.CreateVersion7();
         var now = clock.GetCurrentInstant();
         var response = JsonSerializer.Serialize(new SubmitPurchaseResponse(
-            id, PurchaseStatus.Pending, now, schedule.Count, null,
+            id, PurchaseStatus.Pending, now, req.Schedule!.Count, null,
             $"Purchase created successfully with ID: {id} for user: {req.User} and retailer: {req.RetailerId}"), json.Value.SerializerOptions);
 
         switch (await SubmitPurchaseStorage.StoreAsync(dataSource, id, req, now, response, ct))
