@@ -13,10 +13,9 @@ namespace Purchases.Features.SubmitPurchase;
 /// </summary>
 public sealed class PurchaseSchedule : IDisposable
 {
-    // Own pools rather than the shared ones, which keep an array per thread and per core (see PooledBody.Pool).
-    static readonly ArrayPool<LocalDateTime> LocalTimesPool = ArrayPool<LocalDateTime>.Create(1 << 17, 4);
-    static readonly ArrayPool<Instant> InstantsPool = ArrayPool<Instant>.Create(1 << 17, 4);
-    static readonly ArrayPool<decimal> MegawattsPool = ArrayPool<decimal>.Create(1 << 17, 4);
+    static readonly ArrayPool<LocalDateTime> LocalTimesPool = new BoundedArrayPool<LocalDateTime>(1 << 17);
+    static readonly ArrayPool<Instant> InstantsPool = new BoundedArrayPool<Instant>(1 << 17);
+    static readonly ArrayPool<decimal> MegawattsPool = new BoundedArrayPool<decimal>(1 << 17);
 
     /// <summary>Small enough that PostgreSQL inserts a run's rows while the next run is read.</summary>
     public const int ItemsPerRun = 512;

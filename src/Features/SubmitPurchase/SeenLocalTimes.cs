@@ -1,5 +1,6 @@
 using System.Buffers;
 using NodaTime;
+using Purchases.Infrastructure.Api;
 
 namespace Purchases.Features.SubmitPurchase;
 
@@ -10,7 +11,7 @@ namespace Purchases.Features.SubmitPurchase;
 /// </summary>
 public sealed class SeenLocalTimes(LocalDateTime[] localTimes) : IDisposable
 {
-    static readonly ArrayPool<int> Pool = ArrayPool<int>.Create(1 << 17, 4);
+    static readonly ArrayPool<int> Pool = new BoundedArrayPool<int>(1 << 17);
 
     readonly int[] _ascending = Pool.Rent(Math.Max(localTimes.Length, 1));
     int _ascendingCount;

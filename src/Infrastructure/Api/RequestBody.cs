@@ -11,7 +11,7 @@ public sealed record BodyRejection(int Status, string Message);
 /// </summary>
 public sealed class PooledBody(byte[] rented, int length) : IDisposable
 {
-    internal static readonly ArrayPool<byte> Pool = new BodyBufferPool();
+    internal static readonly ArrayPool<byte> Pool = new BoundedArrayPool<byte>(64 * 1024 * 1024);
 
     byte[]? _rented = rented;
 
@@ -20,26 +20,6 @@ public sealed class PooledBody(byte[] rented, int length) : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _rented, null) is { } array) PooledBody.Pool.Return(array);
-    }
-}
-
-/// <summary>
-/// Small bodies (a day's schedule is 5 KB) from the shared pool, which keeps enough of them for every request in
-/// flight; large ones (a year is 1.75 MB) from a pool of our own that keeps at most four arrays of each size, since
-/// the shared one keeps an array per thread and per core, and a few large bodies read on many threads would stay
-/// resident. An array goes back to the pool its length says it came from.
-/// </summary>
-internal sealed class BodyBufferPool : ArrayPool<byte>
-{
-    const int SmallMax = 64 * 1024;
-    static readonly ArrayPool<byte> Large = Create(64 * 1024 * 1024, 4);
-
-    public override byte[] Rent(int minimumLength) => minimumLength <= SmallMax ? Shared.Rent(minimumLength) : Large.Rent(minimumLength);
-
-    public override void Return(byte[] array, bool clearArray = false)
-    {
-        if (array.Length <= SmallMax) Shared.Return(array, clearArray);
-        else Large.Return(array, clearArray);
     }
 }
 
