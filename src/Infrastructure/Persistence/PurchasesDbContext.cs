@@ -1,9 +1,8 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Purchases.Infrastructure.Persistence;
 
-public sealed class PurchasesDbContext(DbContextOptions<PurchasesDbContext> options) : DbContext(options), IDataProtectionKeyContext
+public sealed class PurchasesDbContext(DbContextOptions<PurchasesDbContext> options) : DbContext(options)
 {
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -12,7 +11,6 @@ public sealed class PurchasesDbContext(DbContextOptions<PurchasesDbContext> opti
     public DbSet<OutboxEntry> OutboxEntries => Set<OutboxEntry>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
-    /// <summary>The Data Protection key ring that encrypts webhook secrets, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
-using Purchases.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Npgsql;
 
 namespace Purchases.Infrastructure.Webhooks;
 
@@ -11,7 +12,9 @@ public static class WebhookRegistration
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .PostConfigure(o => o.AllowHttp |= builder.Environment.IsDevelopment())
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddDataProtection().SetApplicationName("Purchases").PersistKeysToDbContext<PurchasesDbContext>();
+        builder.Services.AddDataProtection().SetApplicationName("Purchases");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>((options, dataSource) =>
+            options.XmlRepository = new DataProtectionKeyRepository(dataSource));
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookDeliverer>();
         builder.Services.AddWebhookHttp();

@@ -88,6 +88,8 @@ public sealed class WebhookCliTests(ApiFactory api, WebhookApiFactory service) :
         }, "webhooks", "add", "trebolenergia", receiver.Url, "--event", "purchase.completed", "--json");
         Assert.Equal(0, added.ExitCode);
         var secret = JsonDocument.Parse(added.Stdout).RootElement.GetProperty("secret").GetString()!;
+        Assert.True(await Api.ScalarAsync<long>(
+            "SELECT count(*) FROM data_protection_keys WHERE xml LIKE '<key id=%' AND friendly_name LIKE 'key-%'") > 0);
 
         var (id, _) = await new WorkflowScenarios(Api, service, customer).SubmittedAsync();
         Assert.Equal(HttpStatusCode.OK, (await service.CreateClient().WithToken(worker)
