@@ -7,7 +7,7 @@ namespace Purchases.Infrastructure.Webhooks;
 /// <summary>
 /// The Data Protection key ring in the <c>data_protection_keys</c> table, shared by every instance, read and written
 /// with plain SQL: EF Core's repository made the serving process load and build all of EF Core at start-up for this
-/// one query, 27-29 MiB of each instance's memory (bench/FINDINGS.md, 2026-12-07: EF Core out of the serving process).
+/// one query, 20-29 MiB of each instance's memory (bench/FINDINGS.md, 2026-12-07: EF Core out of the serving process).
 /// </summary>
 public sealed class DataProtectionKeyRepository(NpgsqlDataSource dataSource) : IXmlRepository
 {
