@@ -110,6 +110,8 @@ public static class Paced
             from201.Add(argoAt - at);
             if (createdAt.TryGetValue(id, out var created)) fromCreated.Add(argoAt - created);
         }
+        if (args.Get("timeline", "") is { Length: > 0 } timeline)
+            await WriteTimelineAsync(timeline, arrivals, received, createdAt);
         from201.Sort();
         fromCreated.Sort();
         var submit = latencies.Order().ToList();
@@ -124,5 +126,19 @@ public static class Paced
             $"\"lagcreated_p50_ms\":{Stats.F(Stats.Percentile(fromCreated, 50))},\"lagcreated_p99_ms\":{Stats.F(Stats.Percentile(fromCreated, 99))}," +
             $"\"last_error\":{JsonSerializer.Serialize(lastError)}}}");
         return errors == 0 && missing == 0 && arrivals.Count == total ? 0 : 1;
+    }
+
+    /// <summary>One line per purchase in the order of its 201, so a tail can be told apart from a stall.</summary>
+    static async Task WriteTimelineAsync(string path, IReadOnlyDictionary<Guid, double> arrivals, Dictionary<string, double> received,
+        Dictionary<Guid, double> createdAt)
+    {
+        await using var writer = new StreamWriter(path);
+        await writer.WriteLineAsync("purchase_id\tcreated_at_ms\tresponse_at_ms\targo_at_ms\tlag_from_response_ms");
+        foreach (var (id, at) in arrivals.OrderBy(a => a.Value))
+        {
+            var argoAt = received.TryGetValue(id.ToString("D"), out var argo) ? argo : double.NaN;
+            var created = createdAt.TryGetValue(id, out var c) ? c : double.NaN;
+            await writer.WriteLineAsync($"{id:D}\t{Stats.F(created)}\t{Stats.F(at)}\t{Stats.F(argoAt)}\t{Stats.F(argoAt - at)}");
+        }
     }
 }
