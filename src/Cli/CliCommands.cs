@@ -26,7 +26,7 @@ public sealed class CliCommands
         root = new RootCommand("Purchases. Without a command it runs the web service.")
         {
             TokenCommands.Migrate(cli), TokenCommands.Customers(cli), TokenCommands.Tokens(cli), OutboxCommands.Outbox(cli),
-            WorkflowCommands.Workflows(cli), WebhookCommands.Webhooks(cli),
+            WorkflowCommands.Workflows(cli), WebhookCommands.Webhooks(cli), KeyRingCommands.KeyRing(cli),
         };
         root.Description += Environment.NewLine + Environment.NewLine + "Every command:" + Environment.NewLine +
                             string.Join(Environment.NewLine, Leaves(root, "").Select(line => "  " + line));

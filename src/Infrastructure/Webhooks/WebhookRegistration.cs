@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Npgsql;
+using Purchases.Infrastructure.KeyRing;
 
 namespace Purchases.Infrastructure.Webhooks;
 
@@ -12,9 +10,7 @@ public static class WebhookRegistration
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .PostConfigure(o => o.AllowHttp |= builder.Environment.IsDevelopment())
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddDataProtection().SetApplicationName("Purchases");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>((options, dataSource) =>
-            options.XmlRepository = new DataProtectionKeyRepository(dataSource));
+        builder.AddKeyRing();
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookDeliverer>();
         builder.Services.AddWebhookHttp();

@@ -60,4 +60,23 @@ public sealed class StartupFailureTests
 
         AssertOneLineFailure(result, "The database is unreachable: Failed to connect to 127.0.0.1:1");
     }
+    [Fact]
+    public async Task A_key_ring_certificate_that_cannot_serve_is_one_line_naming_its_setting()
+    {
+        using var rsa = KeyRingCertificateFiles.Rsa("keyring");
+        using var ecdsa = KeyRingCertificateFiles.Ecdsa("keyring-ec");
+        var cases = new (Dictionary<string, string?> Settings, string Expected)[]
+        {
+            (new() { ["DataProtection__Certificate__Path"] = "/nonexistent/keyring.crt" },
+                "Start-up failed: DataProtection:Certificate:Path: there is no file at /nonexistent/keyring.crt."),
+            (rsa.WithoutKey(), "has no private key (give it in the file or in DataProtection:Certificate:KeyPath)."),
+            (ecdsa.AsPem(), "must have an RSA key (XML encryption wraps keys with RSA only)."),
+            (rsa.AsPkcs12("right", given: "wrong"), "could not be read as a certificate: "),
+        };
+        foreach (var (settings, expected) in cases)
+        {
+            settings["ConnectionStrings__Purchases"] = Unreachable;
+            AssertOneLineFailure(await CliProcess.RunAsync(settings, "keyring", "list"), expected);
+        }
+    }
 }

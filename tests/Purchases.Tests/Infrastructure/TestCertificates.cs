@@ -60,3 +60,61 @@ public sealed class TestCertificateAuthority : IDisposable
         key.Dispose();
     }
 }
+
+/// <summary>A self-signed certificate for the Data Protection key ring, written to temporary files as an operator would.</summary>
+public sealed class KeyRingCertificateFiles : IDisposable
+{
+    readonly X509Certificate2 certificate;
+    readonly string directory = Directory.CreateTempSubdirectory("purchases-keyring-").FullName;
+
+    KeyRingCertificateFiles(X509Certificate2 certificate) => this.certificate = certificate;
+
+    public static KeyRingCertificateFiles Rsa(string name) => new(SelfSigned(name, RSA.Create(2048)));
+
+    /// <summary>An ECDSA certificate: valid, but not one XML encryption can wrap a key with.</summary>
+    public static KeyRingCertificateFiles Ecdsa(string name) => new(SelfSigned(name, ECDsa.Create(ECCurve.NamedCurves.nistP256)));
+
+    public string Thumbprint => certificate.Thumbprint;
+
+    /// <summary>Settings for <c>DataProtection:Certificate</c> (or a <c>PreviousCertificates</c> entry): PEM certificate and key files.</summary>
+    public Dictionary<string, string?> AsPem(string setting = "DataProtection__Certificate")
+    {
+        var (crt, key) = (Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"));
+        File.WriteAllText(crt, certificate.ExportCertificatePem());
+        File.WriteAllText(key, (certificate.GetRSAPrivateKey() as AsymmetricAlgorithm ?? certificate.GetECDsaPrivateKey()!).ExportPkcs8PrivateKeyPem());
+        return new() { [$"{setting}__Path"] = crt, [$"{setting}__KeyPath"] = key };
+    }
+
+    /// <summary>The certificate alone, without its private key.</summary>
+    public Dictionary<string, string?> WithoutKey()
+    {
+        var crt = Path.Combine(directory, "public.crt");
+        File.WriteAllText(crt, certificate.ExportCertificatePem());
+        return new() { ["DataProtection__Certificate__Path"] = crt };
+    }
+
+    /// <summary>A PKCS#12 file with <paramref name="password"/>, given with <paramref name="given"/>.</summary>
+    public Dictionary<string, string?> AsPkcs12(string password, string? given = null)
+    {
+        var pfx = Path.Combine(directory, "keyring.pfx");
+        File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, password));
+        return new() { ["DataProtection__Certificate__Path"] = pfx, ["DataProtection__Certificate__Password"] = given ?? password };
+    }
+
+    static X509Certificate2 SelfSigned(string name, AsymmetricAlgorithm key)
+    {
+        var request = key switch
+        {
+            RSA rsa => new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            ECDsa ecdsa => new CertificateRequest($"CN={name}", ecdsa, HashAlgorithmName.SHA256),
+            _ => throw new ArgumentOutOfRangeException(nameof(key)),
+        };
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    public void Dispose()
+    {
+        certificate.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+}

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
 
-namespace Purchases.Infrastructure.Webhooks;
+namespace Purchases.Infrastructure.KeyRing;
 
 /// <summary>
 /// The Data Protection key ring in the <c>data_protection_keys</c> table, shared by every instance, read and written
