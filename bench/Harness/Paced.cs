@@ -25,6 +25,8 @@ public static class Paced
         var waitSeconds = args.Double("wait", 60);
         var maxInFlight = args.Int("max-in-flight", 256);
         var total = (int)Math.Round(rate * seconds);
+        var warmup = (int)Math.Round(rate * args.Double("warmup", 0));
+        var pause = TimeSpan.FromSeconds(args.Double("pause", 0));
 
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -37,21 +39,36 @@ public static class Paced
         var late = 0;
         var inFlight = new SemaphoreSlim(maxInFlight);
         var tasks = new List<Task>(total);
-        var clock = Stopwatch.StartNew();
 
-        for (var i = 0; i < total; i++)
+        // The same sends, unmeasured, from this process: its own JIT, thread pool and connections warm up here, not
+        // in the first second of the measured load (then, with --pause, the service idles before it).
+        if (warmup > 0)
         {
-            var due = TimeSpan.FromSeconds(i / rate);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            else if (wait < TimeSpan.FromMilliseconds(-50)) late++;
-            await inFlight.WaitAsync();
-            tasks.Add(SendOne());
+            await SendPacedAsync(warmup, measured: false);
+            await Task.WhenAll(tasks);
+            tasks.Clear();
+            await Task.Delay(pause);
         }
+        var clock = Stopwatch.StartNew();
+        late = await SendPacedAsync(total, measured: true);
         await Task.WhenAll(tasks);
         var sendSeconds = clock.Elapsed.TotalSeconds;
 
-        async Task SendOne()
+        async Task<int> SendPacedAsync(int count, bool measured)
+        {
+            var (started, lateSends) = (Stopwatch.StartNew(), 0);
+            for (var i = 0; i < count; i++)
+            {
+                var wait = TimeSpan.FromSeconds(i / rate) - started.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+                else if (wait < TimeSpan.FromMilliseconds(-50)) lateSends++;
+                await inFlight.WaitAsync();
+                tasks.Add(SendOne(measured));
+            }
+            return lateSends;
+        }
+
+        async Task SendOne(bool measured)
         {
             try
             {
@@ -60,7 +77,7 @@ public static class Paced
                 using var response = await http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
                 var at = Clock.UnixMs();
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (measured) latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if ((int)response.StatusCode != 201)
                 {
                     Interlocked.Increment(ref errors);
@@ -68,7 +85,7 @@ public static class Paced
                     return;
                 }
                 using var doc = JsonDocument.Parse(text);
-                arrivals[doc.RootElement.GetProperty("id").GetGuid()] = at;
+                if (measured) arrivals[doc.RootElement.GetProperty("id").GetGuid()] = at;
             }
             catch (Exception e)
             {
@@ -117,6 +134,7 @@ public static class Paced
         var submit = latencies.Order().ToList();
         Console.WriteLine(
             $"{{\"kind\":\"pace\",\"scenario\":\"{args.Get("label", "outbox-pace")}\",\"target\":\"svc\",\"rate\":{Stats.F(rate, 1)}," +
+            $"\"warmup_sends\":{warmup},\"pause_s\":{Stats.F(pause.TotalSeconds, 1)}," +
             $"\"planned\":{total},\"created\":{arrivals.Count},\"errors\":{errors},\"late_sends\":{late}," +
             $"\"achieved_rate\":{Stats.F(total / sendSeconds, 1)},\"missing_at_argo\":{missing}," +
             $"\"submit_p50_ms\":{Stats.F(Stats.Percentile(submit, 50))},\"submit_p99_ms\":{Stats.F(Stats.Percentile(submit, 99))}," +

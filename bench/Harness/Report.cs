@@ -255,7 +255,8 @@ public static class Report
         {
             md.AppendLine($"**Commit→Argo latency.** Open-loop submits of the 96-row body at {Num(pace.D("rate"), 0)}/s (achieved " +
                           $"{Num(pace.D("achieved_rate"), 1)}/s; {pace.D("planned"):0} planned, {pace.D("created"):0} created, {pace.D("errors"):0} errors, " +
-                          $"{pace.D("missing_at_argo"):0} never reached the fake Argo). Latency = the fake Argo's receive time minus the moment the " +
+                          $"{pace.D("missing_at_argo"):0} never reached the fake Argo), after {pace.D("warmup_sends"):0} unmeasured sends at the same " +
+                          "rate from the same driver process, so that its own warm-up is not measured. Latency = the fake Argo's receive time minus the moment the " +
                           "201 reached the driver (a slight under-estimate of commit→Argo, since the commit precedes the 201; it can even be " +
                           "negative, as the drain is nudged before the response is written), and, for comparison, minus the outbox entry's " +
                           "`created_at` (taken just before the transaction starts: a slight over-estimate).");
@@ -265,7 +266,7 @@ public static class Report
             md.AppendLine($"| the 201's arrival (**the figure used for the targets**) | {Ms(pace.D("lag201_p50_ms"))} | {Ms(pace.D("lag201_p99_ms"))} | {Ms(pace.D("lag201_min_ms"))} | {Ms(pace.D("lag201_max_ms"))} |");
             md.AppendLine($"| the entry's `created_at` | {Ms(pace.D("lagcreated_p50_ms"))} | {Ms(pace.D("lagcreated_p99_ms"))} | | |");
             md.AppendLine();
-            md.AppendLine($"Submit latency meanwhile: p50 {Ms(pace.D("submit_p50_ms"))}, p99 {Ms(pace.D("submit_p99_ms"))}. CPU: {CpuText(pace.Cpu())}.");
+            md.AppendLine($"Submit latency meanwhile: p50 {Ms(pace.D("submit_p50_ms"))}, p99 {Ms(pace.D("submit_p99_ms"))}. CPU (the unmeasured sends included): {CpuText(pace.Cpu())}.");
             md.AppendLine();
         }
 
