@@ -16,6 +16,8 @@ public static class KeyRingRegistration
         var certificates = KeyRingCertificates.Load(options);
         builder.Services.AddSingleton(certificates);
         builder.Services.AddSingleton<KeyRingProtection>();
+        if (certificates.Current is null && !builder.Environment.IsDevelopment())
+            builder.Services.AddHostedService<UnprotectedKeyRingWarning>();
 
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Purchases");
         if (certificates.Current is { } current) dataProtection.ProtectKeysWithCertificate(current);

@@ -84,6 +84,17 @@ public sealed class KeyRingProtectionTests : IAsyncDisposable
         Assert.Equal((1L, 0L, 1L), await KeysAsync());
     }
 
+    [Fact]
+    public async Task Without_a_certificate_the_service_warns_once_at_start()
+    {
+        await ArrangeAsync([]);
+
+        await using var service = await ServiceProcess.StartAsync(connectionString, ct: Ct);
+
+        Assert.Single(service.Output.Split('\n'), line => line.Contains(
+            "DataProtection:Certificate is not set: the key ring that encrypts webhook secrets is stored unencrypted in the database"));
+    }
+
     async Task<(string Customer, string Worker)> ArrangeAsync(Dictionary<string, string?> settings)
     {
         Assert.Equal(0, (await Cli(settings, "migrate")).ExitCode);
@@ -122,6 +133,7 @@ public sealed class KeyRingProtectionTests : IAsyncDisposable
         var received = Assert.Single(receiver.Accepted.Values, r => r.Body.Contains(id.ToString()));
         Assert.True(WebhookVerifier.Verifies(secret, received.Id, received.Timestamp, received.Body, received.Signature),
             service.OutputTail());
+        Assert.DoesNotContain("DataProtection:Certificate is not set", service.Output);
     }
 
     /// <summary>Keys stored; of them, with their master key in clear; and encrypted.</summary>
