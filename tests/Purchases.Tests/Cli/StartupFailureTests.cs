@@ -60,6 +60,7 @@ public sealed class StartupFailureTests
 
         AssertOneLineFailure(result, "The database is unreachable: Failed to connect to 127.0.0.1:1");
     }
+
     [Fact]
     public async Task A_key_ring_certificate_that_cannot_serve_is_one_line_naming_its_setting()
     {
