@@ -22,7 +22,7 @@ public sealed class ReconcileMetrics
         meter.CreateObservableGauge("purchases.workflows.stuck", () => _last.Stuck,
             description: "Purchases that are not final and showed no progress for Reconcile:StuckAfter");
         meter.CreateObservableGauge("purchases.reconcile.lag", () => _last.LagSeconds, "s",
-            "How long ago the least recently read workflow of a purchase that is not final was read");
+            "How long the most overdue read of a workflow of a purchase that is not final has been due");
     }
 
     public void Read(int found, int notFound, int failed)

@@ -8,8 +8,13 @@ public sealed class ReconcileOptions
 
     /// <summary>False: this instance runs no reconciliation (another does, or a test drives it).</summary>
     public bool Enabled { get; set; } = true;
-    /// <summary>How often the job runs, and how long a purchase waits between two reads of its workflow.</summary>
+    /// <summary>How often the job runs, and the least a purchase waits between two reads of its workflow.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The most a workflow that shows no progress waits between two reads: the wait is a tenth of how long it has
+    /// shown none, between <see cref="Interval"/> and this.
+    /// </summary>
+    public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Purchases claimed (and workflows read) at once.</summary>
     [Range(1, 1_000)] public int BatchSize { get; set; } = 50;
     /// <summary>Concurrent Argo reads per instance.</summary>

@@ -9,7 +9,10 @@ public sealed record WorkflowStatisticsSnapshot(IReadOnlyDictionary<string, long
     public static readonly WorkflowStatisticsSnapshot Empty = new(new Dictionary<string, long>(), 0, 0);
 }
 
-/// <summary>Workflows of the purchases that are not final: by phase, how many are stuck, the reconciler's lag.</summary>
+/// <summary>
+/// Workflows of the purchases that are not final: by phase, how many are stuck, and the reconciler's lag (how long
+/// the most overdue read has been due).
+/// </summary>
 public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock, IOptions<ReconcileOptions> options,
     ReconcileMetrics metrics)
 {
@@ -29,7 +32,7 @@ public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock
         await using var command = dataSource.CreateCommand($"""
             SELECT coalesce(p.workflow_phase, 'unread') AS phase, count(*),
                    count(*) FILTER (WHERE {StuckCondition(1)}),
-                   min(p.workflow_checked_at)
+                   min(p.workflow_next_check_at)
             FROM purchases p
             WHERE p.status IN ('pending', 'in_progress')
             GROUP BY 1

@@ -51,10 +51,10 @@ public sealed class WorkflowScenarios(ApiFactory api, DrainingApiFactory service
         return (id, workflow);
     }
 
-    /// <summary>Reconciles every purchase that is not final now, as if <c>Reconcile:Interval</c> had passed.</summary>
+    /// <summary>Reconciles every purchase that is not final now, as if its next read were due.</summary>
     public async Task ReconcileNowAsync()
     {
-        await api.ExecuteAsync("UPDATE purchases SET workflow_checked_at = NULL");
+        await api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = NULL");
         await service.ReconcileAsync();
     }
 }

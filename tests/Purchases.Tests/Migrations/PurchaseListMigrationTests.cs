@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
-using Purchases.Infrastructure.Persistence;
-using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Migrations;
 
@@ -13,23 +8,13 @@ namespace Purchases.Tests.Migrations;
 /// </summary>
 public sealed class PurchaseListMigrationTests
 {
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Existing_purchases_get_the_delivery_dates_of_their_rows()
     {
-        var database = $"migration_{Guid.NewGuid():N}";
-        TestDatabase.Shared.Cluster.EnsureDatabase(database);
-        var connectionString = TestDatabase.Shared.Cluster.ConnectionString(database);
-        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        await using var context = new PurchasesDbContext(new DbContextOptionsBuilder<PurchasesDbContext>()
-            .UseNpgsql(connectionString, o => o.UseNodaTime()).UseSnakeCaseNamingConvention().Options);
-        var migrator = context.GetService<IMigrator>();
-
-        await migrator.MigrateAsync("WorkflowReconciliation", Ct);
+        await using var database = await MigrationDatabase.AtAsync("WorkflowReconciliation");
         var spanning = Guid.NewGuid();
         var rowless = Guid.NewGuid();
-        await using (var seed = dataSource.CreateCommand($"""
+        await database.ExecuteAsync($"""
             INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
             VALUES ('{spanning}', 'u', '1', 'completed', 3, now(), now()),
                    ('{rowless}', 'u', '1', 'completed', 0, '2025-06-01T10:00:00Z', now());
@@ -37,27 +22,19 @@ public sealed class PurchaseListMigrationTests
               ('{spanning}', 0, '2025-11-12 00:00', '2025-11-11T23:00:00Z', 1),
               ('{spanning}', 1, '2025-11-10 23:45', '2025-11-10T22:45:00Z', 1),
               ('{spanning}', 2, '2025-11-11 12:00', '2025-11-11T11:00:00Z', 1);
-            """))
-            await seed.ExecuteNonQueryAsync(Ct);
+            """);
 
-        await migrator.MigrateAsync(cancellationToken: Ct);
+        await database.MigrateAsync();
 
-        Assert.Equal("2025-11-10 2025-11-12", await ScalarAsync(dataSource,
+        Assert.Equal("2025-11-10 2025-11-12", await database.ScalarAsync(
             $"SELECT delivery_from || ' ' || delivery_to FROM purchases WHERE id = '{spanning}'"));
-        Assert.Equal("2025-06-01 2025-06-01", await ScalarAsync(dataSource,
+        Assert.Equal("2025-06-01 2025-06-01", await database.ScalarAsync(
             $"SELECT delivery_from || ' ' || delivery_to FROM purchases WHERE id = '{rowless}'"));
-        Assert.Equal("3", await ScalarAsync(dataSource, $"SELECT count(*) FROM purchase_rows WHERE purchase_id = '{spanning}'"));
-        var insert = dataSource.CreateCommand("""
+        Assert.Equal("3", await database.ScalarAsync($"SELECT count(*) FROM purchase_rows WHERE purchase_id = '{spanning}'"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => database.ExecuteAsync("""
             INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at)
             VALUES (gen_random_uuid(), 'u', '1', 'pending', 1, now(), now())
-            """);
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync(Ct));
+            """));
         Assert.Equal(PostgresErrorCodes.NotNullViolation, refused.SqlState);
-    }
-
-    static async Task<string?> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (await command.ExecuteScalarAsync(Ct))?.ToString();
     }
 }

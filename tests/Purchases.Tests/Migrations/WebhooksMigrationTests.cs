@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
-using Purchases.Infrastructure.Persistence;
-using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Migrations;
 
@@ -13,22 +8,12 @@ namespace Purchases.Tests.Migrations;
 /// </summary>
 public sealed class WebhooksMigrationTests
 {
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Existing_entries_stay_argo_entries_and_deliveries_get_their_own_shape()
     {
-        var database = $"migration_{Guid.NewGuid():N}";
-        TestDatabase.Shared.Cluster.EnsureDatabase(database);
-        var connectionString = TestDatabase.Shared.Cluster.ConnectionString(database);
-        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        await using var context = new PurchasesDbContext(new DbContextOptionsBuilder<PurchasesDbContext>()
-            .UseNpgsql(connectionString, o => o.UseNodaTime()).UseSnakeCaseNamingConvention().Options);
-        var migrator = context.GetService<IMigrator>();
-
-        await migrator.MigrateAsync("PurchaseListAndDeliveryDates", Ct);
+        await using var database = await MigrationDatabase.AtAsync("PurchaseListAndDeliveryDates");
         var purchase = Guid.NewGuid();
-        await ExecuteAsync(dataSource, $$"""
+        await database.ExecuteAsync($$"""
             INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
             VALUES ('{{purchase}}', 'u', '1', 'in_progress', 0, now(), now(), current_date, current_date);
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, state, submitted_at, argo_uid, next_attempt_at,
@@ -37,43 +22,31 @@ public sealed class WebhooksMigrationTests
                     now(), 'uid-1', now(), now(), now(), '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
             """);
 
-        await migrator.MigrateAsync(cancellationToken: Ct);
+        await database.MigrateAsync();
 
         Assert.Equal($"argo.workflow.create|purchase-{purchase}|submitted|uid-1|00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-            await ScalarAsync(dataSource, $$"""
+            await database.ScalarAsync($$"""
                 SELECT concat_ws('|', kind, workflow_name, state, argo_uid, trace_parent) FROM outbox_entries WHERE purchase_id = '{{purchase}}'
                 """));
-        var secondArgoEntry = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(dataSource, $$"""
+        var secondArgoEntry = await Assert.ThrowsAsync<PostgresException>(() => database.ExecuteAsync($$"""
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, next_attempt_at, created_at, updated_at)
             VALUES (gen_random_uuid(), '{{purchase}}', '{}', 'purchase-other', now(), now(), now())
             """));
         Assert.Equal(PostgresErrorCodes.UniqueViolation, secondArgoEntry.SqlState);
 
         var endpoint = Guid.NewGuid();
-        await ExecuteAsync(dataSource, $$"""
+        await database.ExecuteAsync($$"""
             INSERT INTO webhook_endpoints (id, "user", url, events, protected_secret, created_at, updated_at)
             VALUES ('{{endpoint}}', 'u', 'https://93.184.215.14/h', '{purchase.completed}', 'x', now(), now());
             INSERT INTO outbox_entries (id, purchase_id, kind, payload, webhook_endpoint_id, next_attempt_at, created_at, updated_at)
             SELECT gen_random_uuid(), '{{purchase}}', 'webhook.delivery', '{}', '{{endpoint}}', now(), now(), now()
             FROM generate_series(1, 2);
             """);
-        Assert.Equal("3", await ScalarAsync(dataSource, $"SELECT count(*) FROM outbox_entries WHERE purchase_id = '{purchase}'"));
-        var deliveryWithWorkflow = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(dataSource, $$"""
+        Assert.Equal("3", await database.ScalarAsync($"SELECT count(*) FROM outbox_entries WHERE purchase_id = '{purchase}'"));
+        var deliveryWithWorkflow = await Assert.ThrowsAsync<PostgresException>(() => database.ExecuteAsync($$"""
             INSERT INTO outbox_entries (id, purchase_id, kind, payload, workflow_name, webhook_endpoint_id, next_attempt_at, created_at, updated_at)
             VALUES (gen_random_uuid(), '{{purchase}}', 'webhook.delivery', '{}', 'purchase-x', '{{endpoint}}', now(), now(), now())
             """));
         Assert.Equal(PostgresErrorCodes.CheckViolation, deliveryWithWorkflow.SqlState);
-    }
-
-    static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
-
-    static async Task<string?> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (await command.ExecuteScalarAsync(Ct))?.ToString();
     }
 }

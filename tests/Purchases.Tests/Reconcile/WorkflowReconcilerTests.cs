@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Reconcile;
@@ -100,6 +102,67 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         Assert.Equal(0, await service.ReconcileAsync());
 
         Assert.Equal(reads, service.Argo.ListCalls + service.Argo.GetCalls);
+    }
+
+    Task<double> SecondsToNextReadAsync(Guid id) => Api.ScalarAsync<double>(
+        "SELECT round(extract(epoch FROM workflow_next_check_at - workflow_checked_at))::float8 FROM purchases WHERE id = $1", id);
+
+    /// <summary>The purchase's last progress (a phase change or an update) that long ago, and its next read due now.</summary>
+    Task NoProgressForAsync(Guid id, string interval) => Api.ExecuteAsync($"""
+        UPDATE purchases SET workflow_changed_at = now() - interval '{interval}', updated_at = now() - interval '{interval}',
+                             workflow_next_check_at = NULL
+        WHERE id = $1
+        """, id);
+
+    [Fact]
+    public async Task A_workflow_without_progress_is_read_less_often_the_longer_it_shows_none_and_at_the_interval_once_it_moves()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+
+        await service.ReconcileAsync();
+        Assert.Equal(30, await SecondsToNextReadAsync(id)); // a new phase: the interval
+
+        await NoProgressForAsync(id, "1 minute");
+        await service.ReconcileAsync();
+        Assert.Equal(30, await SecondsToNextReadAsync(id)); // a tenth of it is less than the interval
+
+        await NoProgressForAsync(id, "20 minutes");
+        await service.ReconcileAsync();
+        Assert.Equal(120, await SecondsToNextReadAsync(id));
+        Assert.Equal(0, await service.ReconcileAsync());
+
+        await NoProgressForAsync(id, "3 hours");
+        await service.ReconcileAsync();
+        Assert.Equal(300, await SecondsToNextReadAsync(id)); // Reconcile:MaxInterval
+
+        service.Argo.SetPhase(workflow, "Succeeded", finishedAt: DateTimeOffset.UtcNow);
+        await NoProgressForAsync(id, "3 hours");
+        await service.ReconcileAsync();
+        Assert.Equal(30, await SecondsToNextReadAsync(id));
+        Assert.Equal("pending|-|Succeeded", await PurchaseAsync(id));
+    }
+
+    [Fact]
+    public async Task The_reconcilers_lag_is_how_long_the_most_overdue_read_has_been_due()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+        await service.ReconcileAsync();
+        // Read ten minutes ago, due ninety seconds ago: the lag is the ninety.
+        await Api.ExecuteAsync("""
+            UPDATE purchases SET workflow_checked_at = now() - interval '10 minutes', workflow_next_check_at = now() - interval '90 seconds'
+            WHERE id = $1
+            """, id);
+
+        // Both hosts of this test run in one process, and the metrics export sees either's gauge: both check readiness.
+        foreach (var client in new[] { Api.CreateClient(), service.CreateClient() })
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz", Ct)).StatusCode);
+        var metrics = await Api.CreateClient().GetStringAsync("/metrics", Ct);
+
+        var lag = Regex.Match(metrics, @"(?m)^purchases_reconcile_lag_seconds(\{[^}]*\})? (\S+)");
+        Assert.True(lag.Success, metrics);
+        Assert.InRange(double.Parse(lag.Groups[2].Value, CultureInfo.InvariantCulture), 90, 120);
     }
 
     [Theory]
@@ -216,6 +279,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         await service.ReconcileAsync();
 
         Assert.Equal("pending|-|-", await PurchaseAsync(id));
+        Assert.Equal(30, await SecondsToNextReadAsync(id)); // read again an interval later
         Assert.Equal("pending", (await GetAsync(id)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await Api.CreateClient().GetAsync("/readyz", Ct)).StatusCode);
 

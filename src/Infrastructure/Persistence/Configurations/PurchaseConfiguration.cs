@@ -19,8 +19,8 @@ internal sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         // The same within one status (a retailer's failed purchases among 100,000 completed ones).
         b.HasIndex(p => new { p.UserName, p.Status, p.CreatedAt, p.Id }).HasDatabaseName("ix_purchases_user_status_created")
             .IsDescending(false, false, true, true);
-        // The reconciler's work list: purchases that are not final, least recently checked first.
-        b.HasIndex(p => p.WorkflowCheckedAt).HasDatabaseName("ix_purchases_reconcile").HasNullSortOrder(NullSortOrder.NullsFirst)
+        // The reconciler's work list: purchases that are not final, the longest due first.
+        b.HasIndex(p => p.WorkflowNextCheckAt).HasDatabaseName("ix_purchases_reconcile").HasNullSortOrder(NullSortOrder.NullsFirst)
             .HasFilter("status IN ('pending', 'in_progress')");
     }
 }

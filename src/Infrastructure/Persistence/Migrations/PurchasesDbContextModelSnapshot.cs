@@ -23,29 +23,6 @@ namespace Purchases.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Purchases.Infrastructure.Persistence.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("text")
-                        .HasColumnName("friendly_name");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("text")
-                        .HasColumnName("xml");
-
-                    b.HasKey("Id")
-                        .HasName("pk_data_protection_keys");
-
-                    b.ToTable("data_protection_keys", (string)null);
-                });
-
             modelBuilder.Entity("Purchases.Infrastructure.Persistence.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -120,6 +97,29 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_customers_user");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Purchases.Infrastructure.Persistence.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Purchases.Infrastructure.Persistence.IdempotencyKey", b =>
@@ -398,6 +398,10 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("workflow_message");
 
+                    b.Property<Instant?>("WorkflowNextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("workflow_next_check_at");
+
                     b.Property<string>("WorkflowPhase")
                         .HasColumnType("text")
                         .HasColumnName("workflow_phase");
@@ -409,11 +413,11 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_purchases");
 
-                    b.HasIndex("WorkflowCheckedAt")
+                    b.HasIndex("WorkflowNextCheckAt")
                         .HasDatabaseName("ix_purchases_reconcile")
                         .HasFilter("status IN ('pending', 'in_progress')");
 
-                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("WorkflowCheckedAt"), new[] { NullSortOrder.NullsFirst });
+                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("WorkflowNextCheckAt"), new[] { NullSortOrder.NullsFirst });
 
                     b.HasIndex("UserName", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
