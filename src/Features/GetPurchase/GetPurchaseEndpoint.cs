@@ -9,7 +9,7 @@ using Purchases.Infrastructure.Api.OpenApi;
 
 namespace Purchases.Features.GetPurchase;
 
-public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<GetPurchaseRequest, GetPurchaseResponse>
+public sealed class GetPurchaseEndpoint(ReadReplica reads) : Endpoint<GetPurchaseRequest, GetPurchaseResponse>
 {
     public override void Configure()
     {
@@ -21,7 +21,7 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
 
     public override async Task HandleAsync(GetPurchaseRequest req, CancellationToken ct)
     {
-        var found = Guid.TryParseExact(req.PurchaseId, "D", out var id) ? await FindAsync(id, req, ct) : null;
+        var found = Guid.TryParseExact(req.PurchaseId, "D", out var id) ? await reads.FindAsync(d => FindAsync(d, id, req, ct)) : null;
         if (found is null)
         {
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status404NotFound, ApiErrors.PurchaseNotFound);
@@ -34,7 +34,7 @@ public sealed class GetPurchaseEndpoint(NpgsqlDataSource dataSource) : Endpoint<
     /// One indexed query. (EF translated "the purchase's outbox entry" into a window over all entries, which took a
     /// second per request on a large table: see bench/RESULTS.md.)
     /// </summary>
-    async Task<GetPurchaseResponse?> FindAsync(Guid id, GetPurchaseRequest req, CancellationToken ct)
+    static async Task<GetPurchaseResponse?> FindAsync(NpgsqlDataSource dataSource, Guid id, GetPurchaseRequest req, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT p.status, p.error, p.created_at, p.strategy_output::text, p.updated_at, p.rows_uploaded, p.retailer_id,

@@ -3,6 +3,7 @@ using Npgsql;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Api.OpenApi;
 using Purchases.Infrastructure.Auth;
+using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Features.GetPurchaseRows;
 
@@ -11,9 +12,12 @@ namespace Purchases.Features.GetPurchaseRows;
 /// written as PostgreSQL returns it, never held whole. A fault after the first bytes can only cut the answer short,
 /// which a client sees as a JSON or CSV body that does not end as it should.
 /// </summary>
-public sealed class GetPurchaseRowsEndpoint(NpgsqlDataSource dataSource) : Endpoint<GetPurchaseRowsRequest>
+public sealed class GetPurchaseRowsEndpoint(ReadReplica reads) : Endpoint<GetPurchaseRowsRequest>
 {
     public const string NotAcceptable = "Accept must allow application/json or text/csv.";
+
+    /// <summary>The purchase, in the database that has it (its rows were committed with it).</summary>
+    sealed record Stored(NpgsqlDataSource Database, int RowsUploaded);
 
     public override void Configure()
     {
@@ -33,14 +37,14 @@ public sealed class GetPurchaseRowsEndpoint(NpgsqlDataSource dataSource) : Endpo
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status406NotAcceptable, NotAcceptable);
             return;
         }
-        var rowsUploaded = Guid.TryParseExact(req.PurchaseId, "D", out var id) ? await RowsUploadedAsync(id, req.User, ct) : null;
-        if (rowsUploaded is null)
+        var stored = Guid.TryParseExact(req.PurchaseId, "D", out var id) ? await reads.FindAsync(d => FindAsync(d, id, req.User, ct)) : null;
+        if (stored is null)
         {
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status404NotFound, ApiErrors.PurchaseNotFound);
             return;
         }
 
-        await using var rows = await StoredRowsReader.OpenAsync(dataSource, id, ct);
+        await using var rows = await StoredRowsReader.OpenAsync(stored.Database, id, ct);
         var response = HttpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers.Vary = "Accept";
@@ -55,15 +59,15 @@ public sealed class GetPurchaseRowsEndpoint(NpgsqlDataSource dataSource) : Endpo
         {
             response.ContentType = "application/json; charset=utf-8";
             await response.StartAsync(ct);
-            await RowsJsonWriter.WriteAsync(response.BodyWriter, id, rowsUploaded.Value, rows, ct);
+            await RowsJsonWriter.WriteAsync(response.BodyWriter, id, stored.RowsUploaded, rows, ct);
         }
     }
 
-    async Task<int?> RowsUploadedAsync(Guid id, string user, CancellationToken ct)
+    static async Task<Stored?> FindAsync(NpgsqlDataSource database, Guid id, string user, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""SELECT rows_uploaded FROM purchases WHERE id = $1 AND "user" = $2""");
+        await using var command = database.CreateCommand("""SELECT rows_uploaded FROM purchases WHERE id = $1 AND "user" = $2""");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = user });
-        return await command.ExecuteScalarAsync(ct) as int?;
+        return await command.ExecuteScalarAsync(ct) is int rowsUploaded ? new Stored(database, rowsUploaded) : null;
     }
 }

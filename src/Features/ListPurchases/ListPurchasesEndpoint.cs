@@ -1,11 +1,11 @@
 using FastEndpoints;
-using Npgsql;
 using Purchases.Infrastructure.Api.OpenApi;
 using Purchases.Infrastructure.Auth;
+using Purchases.Infrastructure.Persistence;
 
 namespace Purchases.Features.ListPurchases;
 
-public sealed class ListPurchasesEndpoint(NpgsqlDataSource dataSource) : Endpoint<ListPurchasesRequest, ListPurchasesResponse>
+public sealed class ListPurchasesEndpoint(ReadReplica reads) : Endpoint<ListPurchasesRequest, ListPurchasesResponse>
 {
     public override void Configure()
     {
@@ -15,5 +15,5 @@ public sealed class ListPurchasesEndpoint(NpgsqlDataSource dataSource) : Endpoin
     }
 
     public override async Task HandleAsync(ListPurchasesRequest req, CancellationToken ct) =>
-        await Send.OkAsync(await ListPurchasesQuery.RunAsync(dataSource, req, ct), ct);
+        await Send.OkAsync(await reads.ReadAsync(d => ListPurchasesQuery.RunAsync(d, req, ct)), ct);
 }

@@ -51,6 +51,30 @@ public sealed class LocalPostgresCluster : IDisposable
         Start(Path.Combine(Path.GetTempPath(), $"purchases-test-{Guid.NewGuid():N}"), binDir ?? FindBinDir(),
             durable: false, deleteOnDispose: true);
 
+    /// <summary>
+    /// A throwaway hot standby of <paramref name="primary"/> on a port of its own (a base backup, then streaming
+    /// replication): a read replica for the tests.
+    /// </summary>
+    public static LocalPostgresCluster StartThrowawayStandbyOf(LocalPostgresCluster primary)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"purchases-standby-{Guid.NewGuid():N}");
+        CreateDirectory(directory);
+        var dataDir = Path.Combine(directory, "data");
+        Run(ToolsBesideServer(primary._binDir, "pg_basebackup"), "pg_basebackup", "-h", "127.0.0.1", "-p", primary.Port.ToString(), "-U", SuperUser,
+            "-D", dataDir, "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync");
+        var port = FreePort();
+        var settings = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={dataDir} -c fsync=off";
+        StartServer(primary._binDir, directory, settings);
+        return new LocalPostgresCluster(directory, primary._binDir, port, ownsServer: true, deleteOnDispose: true, settings);
+    }
+
+    /// <summary>The directory of <paramref name="tool"/>: the server's, or that of the binaries pg_ctl links to.</summary>
+    static string ToolsBesideServer(string binDir, string tool) =>
+        File.Exists(Path.Combine(binDir, tool))
+            ? binDir
+            : Path.GetDirectoryName(new FileInfo(Path.Combine(binDir, "pg_ctl")).ResolveLinkTarget(returnFinalTarget: true)?.FullName)
+              ?? binDir;
+
     static LocalPostgresCluster Start(string directory, string binDir, bool durable, bool deleteOnDispose)
     {
         CreateDirectory(directory);

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Purchases.Infrastructure.LocalPostgres;
-
 using Purchases.Infrastructure.Persistence.Partitions;
 
 namespace Purchases.Infrastructure.Persistence;
@@ -31,6 +30,11 @@ public static class PersistenceRegistration
         var dataSource = PurchasesDataSource.Pooled(connectionString);
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddKeyedSingleton(PurchasesDataSource.ListenerKey, PurchasesDataSource.Unpooled(connectionString));
+        var readConnectionString = builder.Configuration.GetConnectionString(ReadReplica.ConnectionStringName);
+        var replica = string.IsNullOrWhiteSpace(readConnectionString)
+            ? dataSource
+            : PurchasesDataSource.Pooled(readConnectionString, "purchases-read");
+        builder.Services.AddSingleton(s => new ReadReplica(dataSource, replica, s.GetRequiredService<ILogger<ReadReplica>>()));
         builder.Services.AddDbContextPool<PurchasesDbContext>(o => o
             // No EnableRetryOnFailure: during an outage a quick 503 with Retry-After serves clients better than
             // requests held open by retries (the fault suite saw GETs outlive a 20 s client timeout with it).

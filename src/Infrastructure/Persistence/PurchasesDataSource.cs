@@ -16,9 +16,9 @@ public static class PurchasesDataSource
     /// pooled connection (the one <c>LISTEN</c> has a connection of its own, see <see cref="Unpooled"/>), and the
     /// benchmarks measured the pair at half the CPU per get-purchase.
     /// </summary>
-    public static NpgsqlDataSource Pooled(string connectionString)
+    public static NpgsqlDataSource Pooled(string connectionString, string name = "purchases")
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "purchases" };
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!Sets(given, "No Reset On Close")) builder.ConnectionStringBuilder.NoResetOnClose = true;
         if (!Sets(given, "Max Auto Prepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = 20;
