@@ -21,7 +21,9 @@ public sealed class GetPurchaseEndpoint(ReadReplica reads) : Endpoint<GetPurchas
 
     public override async Task HandleAsync(GetPurchaseRequest req, CancellationToken ct)
     {
-        var found = Guid.TryParseExact(req.PurchaseId, "D", out var id) ? await reads.FindAsync(d => FindAsync(d, id, req, ct)) : null;
+        var found = Guid.TryParseExact(req.PurchaseId, "D", out var id)
+            ? await reads.FindAsync((id, req, ct), static (d, s) => FindAsync(d, s.id, s.req, s.ct))
+            : null;
         if (found is null)
         {
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status404NotFound, ApiErrors.PurchaseNotFound);

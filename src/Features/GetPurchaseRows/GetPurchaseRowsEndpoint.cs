@@ -37,7 +37,9 @@ public sealed class GetPurchaseRowsEndpoint(ReadReplica reads) : Endpoint<GetPur
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status406NotAcceptable, NotAcceptable);
             return;
         }
-        var stored = Guid.TryParseExact(req.PurchaseId, "D", out var id) ? await reads.FindAsync(d => FindAsync(d, id, req.User, ct)) : null;
+        var stored = Guid.TryParseExact(req.PurchaseId, "D", out var id)
+            ? await reads.FindAsync((id, req.User, ct), static (d, s) => FindAsync(d, s.id, s.User, s.ct))
+            : null;
         if (stored is null)
         {
             await ApiErrors.WriteErrorAsync(HttpContext, StatusCodes.Status404NotFound, ApiErrors.PurchaseNotFound);

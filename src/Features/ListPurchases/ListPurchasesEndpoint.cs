@@ -15,5 +15,5 @@ public sealed class ListPurchasesEndpoint(ReadReplica reads) : Endpoint<ListPurc
     }
 
     public override async Task HandleAsync(ListPurchasesRequest req, CancellationToken ct) =>
-        await Send.OkAsync(await reads.ReadAsync(d => ListPurchasesQuery.RunAsync(d, req, ct)), ct);
+        await Send.OkAsync(await reads.ReadAsync((req, ct), static (d, s) => ListPurchasesQuery.RunAsync(d, s.req, s.ct)), ct);
 }

@@ -20,6 +20,7 @@ public static class ListWorkflowsQuery
         command.CommandText = $"""
             SELECT p.id, p."user", p.retailer_id, p.status, p.error, e.workflow_name, e.state, p.workflow_phase,
                    p.workflow_message, p.workflow_started_at, p.workflow_finished_at, p.workflow_checked_at,
+                   CASE WHEN p.status IN ('pending', 'in_progress') THEN p.workflow_next_check_at END,
                    p.retry_count, p.last_retried_at, p.last_retried_by, p.created_at, p.updated_at
             FROM purchases p JOIN outbox_entries e ON e.purchase_id = p.id AND e.kind = 'argo.workflow.create'
             {where}
@@ -36,9 +37,9 @@ public static class ListWorkflowsQuery
                 status == "failed" ? WorkflowFilterParameters.Failed : WorkflowFilterParameters.Stuck,
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                Nullable(reader, 9), Nullable(reader, 10), Nullable(reader, 11), reader.GetInt32(12), Nullable(reader, 13),
-                reader.IsDBNull(14) ? null : reader.GetString(14), reader.GetFieldValue<Instant>(15),
-                reader.GetFieldValue<Instant>(16)));
+                Nullable(reader, 9), Nullable(reader, 10), Nullable(reader, 11), Nullable(reader, 12), reader.GetInt32(13),
+                Nullable(reader, 14), reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetFieldValue<Instant>(16),
+                reader.GetFieldValue<Instant>(17)));
         }
 
         var (page, next) = request.Cut(items, i => new KeysetCursor(i.CreatedAt, i.PurchaseId));

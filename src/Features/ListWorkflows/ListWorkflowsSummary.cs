@@ -19,7 +19,7 @@ public sealed class ListWorkflowsSummary : Summary<ListWorkflowsEndpoint>
         Response(200, "A page of purchases.", "application/json", new ListWorkflowsResponse(
             [new WorkflowItem(id, "trebolenergia", "123", "failed", "failed", "Argo workflow Failed: Error (exit code 1)",
                 $"purchase-{id}", "submitted", "Failed", "Error (exit code 1)", at + NodaTime.Duration.FromSeconds(2),
-                at + NodaTime.Duration.FromMinutes(4), at + NodaTime.Duration.FromMinutes(5), 0, null, null, at,
+                at + NodaTime.Duration.FromMinutes(4), at + NodaTime.Duration.FromMinutes(5), null, 0, null, null, at,
                 at + NodaTime.Duration.FromMinutes(5))],
             null));
         this.Error(400, "A query value is not valid.", "Query parameter \"condition\" must be one of: failed, stuck.");

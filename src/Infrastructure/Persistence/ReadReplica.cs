@@ -15,25 +15,28 @@ public sealed class ReadReplica(NpgsqlDataSource primary, NpgsqlDataSource repli
 
     bool HasReplica => !ReferenceEquals(primary, replica);
 
+    // The reads take their arguments as a state, so that a static lambda allocates nothing per request (get is the
+    // hottest path, and without a replica this is one more call).
+
     /// <summary>The replica's answer, or the primary's when the replica has none (yet) or cannot answer.</summary>
-    public Task<T?> FindAsync<T>(Func<NpgsqlDataSource, Task<T?>> find) where T : class =>
-        HasReplica ? FindOnReplicaFirstAsync(find) : find(primary);
+    public Task<T?> FindAsync<TState, T>(TState state, Func<NpgsqlDataSource, TState, Task<T?>> find) where T : class =>
+        HasReplica ? FindOnReplicaFirstAsync(state, find) : find(primary, state);
 
     /// <summary>The replica's answer, or the primary's when the replica cannot answer.</summary>
-    public Task<T> ReadAsync<T>(Func<NpgsqlDataSource, Task<T>> read) where T : class =>
-        HasReplica ? ReadOnReplicaFirstAsync(read) : read(primary);
+    public Task<T> ReadAsync<TState, T>(TState state, Func<NpgsqlDataSource, TState, Task<T>> read) where T : class =>
+        HasReplica ? ReadOnReplicaFirstAsync(state, read) : read(primary, state);
 
-    async Task<T?> FindOnReplicaFirstAsync<T>(Func<NpgsqlDataSource, Task<T?>> find) where T : class =>
-        await TryReplicaAsync(find) ?? await find(primary);
+    async Task<T?> FindOnReplicaFirstAsync<TState, T>(TState state, Func<NpgsqlDataSource, TState, Task<T?>> find) where T : class =>
+        await TryReplicaAsync(() => find(replica, state)) ?? await find(primary, state);
 
-    async Task<T> ReadOnReplicaFirstAsync<T>(Func<NpgsqlDataSource, Task<T>> read) where T : class =>
-        await TryReplicaAsync<T>(async d => await read(d)) ?? await read(primary);
+    async Task<T> ReadOnReplicaFirstAsync<TState, T>(TState state, Func<NpgsqlDataSource, TState, Task<T>> read) where T : class =>
+        await TryReplicaAsync<T>(async () => await read(replica, state)) ?? await read(primary, state);
 
-    async Task<T?> TryReplicaAsync<T>(Func<NpgsqlDataSource, Task<T?>> read) where T : class
+    async Task<T?> TryReplicaAsync<T>(Func<Task<T?>> read) where T : class
     {
         try
         {
-            return await read(replica);
+            return await read();
         }
         // 40001 on a standby: the query was cancelled by a conflict with the replay of the primary's changes.
         catch (Exception e) when (ApiErrors.IsDatabaseUnavailable(e) || e is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure })

@@ -53,6 +53,11 @@ public sealed class ListWorkflowsTests(ApiFactory api, DrainingApiFactory servic
         Assert.Equal(workflow, item.GetProperty("workflow_name").GetString());
         Assert.Equal("Running", onlyStuck.GetProperty("items")[0].GetProperty("phase").GetString());
         Assert.Equal("stuck", onlyStuck.GetProperty("items")[0].GetProperty("condition").GetString());
+        // The reconciler reads a workflow without progress for two hours again after Reconcile:MaxInterval; a failed one never.
+        var stuckItem = onlyStuck.GetProperty("items")[0];
+        Assert.Equal(300, Math.Round((stuckItem.GetProperty("next_check_at").GetDateTimeOffset()
+                                      - stuckItem.GetProperty("checked_at").GetDateTimeOffset()).TotalSeconds));
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("next_check_at").ValueKind);
     }
 
     [Fact]

@@ -60,6 +60,8 @@ namespace Purchases.Client.Models
 #else
         public string Message { get; set; }
 #endif
+        /// <summary>The next_check_at property</summary>
+        public DateTimeOffset? NextCheckAt { get; set; }
         /// <summary>The phase property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -135,6 +137,7 @@ namespace Purchases.Client.Models
                 { "last_retried_at", n => { LastRetriedAt = n.GetDateTimeOffsetValue(); } },
                 { "last_retried_by", n => { LastRetriedBy = n.GetStringValue(); } },
                 { "message", n => { Message = n.GetStringValue(); } },
+                { "next_check_at", n => { NextCheckAt = n.GetDateTimeOffsetValue(); } },
                 { "phase", n => { Phase = n.GetStringValue(); } },
                 { "purchase_id", n => { PurchaseId = n.GetGuidValue(); } },
                 { "retailer_id", n => { RetailerId = n.GetStringValue(); } },
@@ -162,6 +165,7 @@ namespace Purchases.Client.Models
             writer.WriteDateTimeOffsetValue("last_retried_at", LastRetriedAt);
             writer.WriteStringValue("last_retried_by", LastRetriedBy);
             writer.WriteStringValue("message", Message);
+            writer.WriteDateTimeOffsetValue("next_check_at", NextCheckAt);
             writer.WriteStringValue("phase", Phase);
             writer.WriteGuidValue("purchase_id", PurchaseId);
             writer.WriteStringValue("retailer_id", RetailerId);
