@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Persistence;
 using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Infrastructure.Health;
@@ -49,13 +51,14 @@ public static class HealthEndpoints
                 new { Status = "unavailable", Database = "unreachable", ArgoConfigured = argoConfigured });
 
         var outbox = (OutboxStatisticsSnapshot)entry.Data["outbox"];
-        return ApiErrors.WriteAsync(context, StatusCodes.Status200OK, new
-        {
-            Status = report.Status == HealthStatus.Healthy ? "ready" : "degraded",
-            Database = "ok",
-            ArgoConfigured = argoConfigured,
-            Outbox = new { outbox.Pending, outbox.Failed, outbox.OldestPendingAgeSeconds },
-            Workflows = new { ((WorkflowStatisticsSnapshot)entry.Data["workflows"]).Stuck },
-        });
+        return ApiErrors.WriteAsync(context, StatusCodes.Status200OK, new ReadinessBody(
+            report.Status == HealthStatus.Healthy ? "ready" : "degraded", "ok", argoConfigured,
+            new { outbox.Pending, outbox.Failed, outbox.OldestPendingAgeSeconds },
+            new { ((WorkflowStatisticsSnapshot)entry.Data["workflows"]).Stuck },
+            entry.Data.TryGetValue("read_replica", out var replica) ? (ReadReplicaStatus)replica : null));
     }
+
+    /// <summary>The contract's readiness body; <c>read_replica</c> only when <c>ConnectionStrings:PurchasesRead</c> is set.</summary>
+    sealed record ReadinessBody(string Status, string Database, bool ArgoConfigured, object Outbox, object Workflows,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReadReplicaStatus? ReadReplica);
 }

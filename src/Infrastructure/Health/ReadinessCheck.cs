@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Argo;
 using Purchases.Infrastructure.Outbox;
+using Purchases.Infrastructure.Persistence;
 using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Infrastructure.Health;
@@ -10,8 +11,8 @@ namespace Purchases.Infrastructure.Health;
 /// Ready while the database answers, even with Argo down (submissions wait in the outbox); degraded when Argo is
 /// not configured or entries are failing; unhealthy (503) only when the database is unreachable.
 /// </summary>
-public sealed class ReadinessCheck(OutboxStatistics statistics, WorkflowStatistics workflows, IOptions<ArgoOptions> argo)
-    : IHealthCheck
+public sealed class ReadinessCheck(OutboxStatistics statistics, WorkflowStatistics workflows, ReadReplica reads,
+    IOptions<ArgoOptions> argo) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -29,6 +30,8 @@ public sealed class ReadinessCheck(OutboxStatistics statistics, WorkflowStatisti
 
         var data = new Dictionary<string, object>
             { ["outbox"] = outbox, ["workflows"] = reconcile, ["argo_configured"] = argo.Value.IsConfigured };
+        // Reads fall back to the primary, so the replica's state is reported but never makes the service unready.
+        if (reads.HasReplica) data["read_replica"] = await reads.StatusAsync(ct);
         return argo.Value.IsConfigured && outbox.Failed == 0
             ? HealthCheckResult.Healthy(data: data)
             : HealthCheckResult.Degraded(argo.Value.IsConfigured ? "outbox entries are failing" : "Argo is not configured", data: data);

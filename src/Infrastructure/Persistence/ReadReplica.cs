@@ -13,7 +13,32 @@ public sealed class ReadReplica(NpgsqlDataSource primary, NpgsqlDataSource repli
 {
     public const string ConnectionStringName = "PurchasesRead";
 
-    bool HasReplica => !ReferenceEquals(primary, replica);
+    public bool HasReplica => !ReferenceEquals(primary, replica);
+
+    /// <summary>
+    /// What the replica's pool reaches now: a standby and how far its replay is behind (0 when it has replayed all it
+    /// received), a primary (the one listed after the replica while it is down: reads are current), or nothing.
+    /// </summary>
+    public async Task<ReadReplicaStatus> StatusAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var command = replica.CreateCommand("""
+                SELECT pg_is_in_recovery(),
+                       CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8
+                """);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return reader.GetBoolean(0)
+                ? new ReadReplicaStatus("standby", reader.IsDBNull(1) ? null : Math.Round(Math.Max(0, reader.GetDouble(1)), 3))
+                : new ReadReplicaStatus("primary", null);
+        }
+        catch (Exception e) when (ApiErrors.IsDatabaseUnavailable(e))
+        {
+            return new ReadReplicaStatus("unreachable", null);
+        }
+    }
 
     // The reads take their arguments as a state, so that a static lambda allocates nothing per request (get is the
     // hottest path, and without a replica this is one more call).
@@ -46,3 +71,7 @@ public sealed class ReadReplica(NpgsqlDataSource primary, NpgsqlDataSource repli
         }
     }
 }
+
+/// <param name="State"><c>standby</c>, <c>primary</c> or <c>unreachable</c>.</param>
+/// <param name="LagSeconds">How far the standby's replay is behind what it received; null when not a standby.</param>
+public sealed record ReadReplicaStatus(string State, double? LagSeconds);

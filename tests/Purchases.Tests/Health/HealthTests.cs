@@ -33,5 +33,6 @@ public sealed class HealthTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(2, outbox.GetProperty("pending").GetInt32());
         Assert.Equal(0, outbox.GetProperty("failed").GetInt32());
         Assert.InRange(outbox.GetProperty("oldest_pending_age_seconds").GetDouble(), 89, 120);
+        Assert.False(body.TryGetProperty("read_replica", out _)); // only with ConnectionStrings:PurchasesRead
     }
 }

@@ -42,6 +42,7 @@ public sealed class ReadReplicaTests
         var notYet = await client.SubmitAsync(User);
         Assert.Equal(HttpStatusCode.OK, (await argo.UpdateAsync(User, replayed, Completed)).StatusCode);
 
+        Assert.True(await ReadinessShowsAsync(service, "standby", lag => lag > 0), "readiness never showed the replay behind");
         // The replica answers: the list lacks the newest purchase and get shows the older one as it was ...
         Assert.Equal([replayed], await ListedAsync(client));
         Assert.Equal("pending", await StatusAsync(client, replayed));
@@ -56,11 +57,29 @@ public sealed class ReadReplicaTests
         await WaitUntilOnReplicaAsync(onReplica, notYet);
         Assert.Equal([notYet, replayed], await ListedAsync(client));
         Assert.Equal("completed", await StatusAsync(client, replayed));
+        Assert.True(await ReadinessShowsAsync(service, "standby", lag => lag == 0), "readiness never showed the replay caught up");
 
         // The replica down: the primary, listed after it, answers.
         await Task.Run(replica.Stop, Ct);
         Assert.Equal("completed", await StatusAsync(client, replayed));
         Assert.Equal([notYet, replayed], await ListedAsync(client));
+        Assert.True(await ReadinessShowsAsync(service, "primary", lag => lag is null), "readiness never showed the primary");
+    }
+
+    /// <summary>Polls <c>/readyz</c> (ready in every case: reads fall back) until its <c>read_replica</c> matches.</summary>
+    static async Task<bool> ReadinessShowsAsync(ServiceProcess service, string state, Func<double?, bool> lag)
+    {
+        using var client = service.CreateClient();
+        for (var i = 0; i < 50; i++)
+        {
+            var response = await client.GetAsync("/readyz", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var replica = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("read_replica");
+            var seconds = replica.GetProperty("lag_seconds") is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : (double?)null;
+            if (replica.GetProperty("state").GetString() == state && lag(seconds)) return true;
+            await Task.Delay(100, Ct);
+        }
+        return false;
     }
 
     static async Task<string?> StatusAsync(HttpClient client, Guid id)
