@@ -14,11 +14,11 @@ namespace Purchases.Infrastructure.Reconcile;
 
 /// <summary>
 /// Follows every workflow Argo accepted until its purchase is final: claims due purchases (not final, entry
-/// submitted, <c>workflow_next_check_at</c> passed) by stamping when they were read and when they are due again,
-/// reads the workflows' phases outside any transaction (one list by label selector per 50, a GET for each the list
-/// lacks), records them with the next read due <see cref="ReconcileOptions.Interval"/> later, or, for a workflow
-/// still pending or running without progress, a tenth of how long it has shown none (at most
-/// <see cref="ReconcileOptions.MaxInterval"/>), and fails the purchase when the workflow failed, was
+/// submitted, <c>workflow_next_check_at</c> passed) by stamping when they were read and when they are due again (for a
+/// workflow pending or running without progress, a tenth of how long it has shown none, between
+/// <see cref="ReconcileOptions.Interval"/> and <see cref="ReconcileOptions.MaxInterval"/>; else the interval), reads
+/// the workflows' phases outside any transaction (one list by label selector per 50, a GET for each the list lacks),
+/// records them (a new phase: due again an interval later), and fails the purchase when the workflow failed, was
 /// deleted, or succeeded without reporting back. Every transition is guarded in SQL by the purchase still not being
 /// final, so a report-back (update-purchase) always wins, whichever commits first.
 /// </summary>
@@ -138,14 +138,18 @@ public sealed class WorkflowReconciler(
                 ORDER BY p.workflow_next_check_at NULLS FIRST
                 LIMIT $2
                 FOR UPDATE OF p SKIP LOCKED)
-            UPDATE purchases p SET workflow_checked_at = $1, workflow_next_check_at = $3 FROM due, outbox_entries o
+            UPDATE purchases p SET workflow_checked_at = $1, workflow_next_check_at = $1 + CASE
+                    WHEN p.workflow_phase IN ('', 'Pending', 'Running')
+                    THEN greatest($3, least($4, ($1 - greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at))) / 10))
+                    ELSE $3 END
+            FROM due, outbox_entries o
             WHERE p.id = due.id AND o.purchase_id = p.id AND o.kind = 'argo.workflow.create'
             RETURNING p.id, o.workflow_name, p.last_retried_at, o.trace_parent
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
-        // A workflow that cannot be read now is read again an interval later; a reading sets its own next time.
-        command.Parameters.Add(new NpgsqlParameter { Value = now + Duration.FromTimeSpan(options.Value.Interval) });
+        command.Parameters.Add(new NpgsqlParameter { Value = Duration.FromTimeSpan(options.Value.Interval) });
+        command.Parameters.Add(new NpgsqlParameter { Value = Duration.FromTimeSpan(options.Value.MaxInterval) });
         var claimed = new List<Claimed>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -164,13 +168,14 @@ public sealed class WorkflowReconciler(
         var phases = readings.Select(r => (r.Purchase.PurchaseId, r.Found.Phase, r.Found.Message, r.Found.StartedAt, r.Found.FinishedAt))
             .Concat(deleted.Select(d => (d.PurchaseId, WorkflowPhase.Deleted, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null)))
             .ToList();
+        // A reading that shows no new phase keeps the next read the claim set, so the row's indexed columns stay as
+        // they are and PostgreSQL can update it in place (HOT): at scale, that is nearly every reading.
         await using (var record = new NpgsqlCommand("""
             UPDATE purchases p SET
                 workflow_changed_at = CASE WHEN p.workflow_phase IS DISTINCT FROM r.phase THEN $6 ELSE p.workflow_changed_at END,
-                workflow_next_check_at = $6 + CASE
+                workflow_next_check_at = CASE
                     WHEN p.workflow_phase IS NOT DISTINCT FROM r.phase AND r.phase IN ('', 'Pending', 'Running')
-                    THEN greatest($7, least($8, ($6 - greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at))) / 10))
-                    ELSE $7 END,
+                    THEN p.workflow_next_check_at ELSE $6 + $7 END,
                 workflow_phase = r.phase, workflow_message = r.message,
                 workflow_started_at = r.started_at, workflow_finished_at = r.finished_at
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
@@ -185,7 +190,6 @@ public sealed class WorkflowReconciler(
             record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item5)).ToArray() });
             record.Parameters.Add(new NpgsqlParameter { Value = now });
             record.Parameters.Add(new NpgsqlParameter { Value = Duration.FromTimeSpan(options.Value.Interval) });
-            record.Parameters.Add(new NpgsqlParameter { Value = Duration.FromTimeSpan(options.Value.MaxInterval) });
             await record.ExecuteNonQueryAsync(ct);
         }
 

@@ -107,6 +107,18 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     Task<double> SecondsToNextReadAsync(Guid id) => Api.ScalarAsync<double>(
         "SELECT round(extract(epoch FROM workflow_next_check_at - workflow_checked_at))::float8 FROM purchases WHERE id = $1", id);
 
+    /// <summary>The purchases table's HOT updates (in place, no index touched), polled until <paramref name="atLeast"/>.</summary>
+    async Task<long> InPlaceUpdatesAsync(long atLeast = 0)
+    {
+        for (var poll = 0; ; poll++)
+        {
+            var count = await Api.ScalarAsync<long>(
+                "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'purchases'::regclass");
+            if (count >= atLeast || poll == 150) return count;
+            await Task.Delay(100, Ct);
+        }
+    }
+
     /// <summary>The purchase's last progress (a phase change or an update) that long ago, and its next read due now.</summary>
     Task NoProgressForAsync(Guid id, string interval) => Api.ExecuteAsync($"""
         UPDATE purchases SET workflow_changed_at = now() - interval '{interval}', updated_at = now() - interval '{interval}',
@@ -128,9 +140,11 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         Assert.Equal(30, await SecondsToNextReadAsync(id)); // a tenth of it is less than the interval
 
         await NoProgressForAsync(id, "20 minutes");
+        var inPlace = await InPlaceUpdatesAsync();
         await service.ReconcileAsync();
         Assert.Equal(120, await SecondsToNextReadAsync(id));
         Assert.Equal(0, await service.ReconcileAsync());
+        Assert.True(await InPlaceUpdatesAsync(atLeast: inPlace + 1) > inPlace, "the reading of an unchanged phase was not a HOT update");
 
         await NoProgressForAsync(id, "3 hours");
         await service.ReconcileAsync();
@@ -279,7 +293,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         await service.ReconcileAsync();
 
         Assert.Equal("pending|-|-", await PurchaseAsync(id));
-        Assert.Equal(30, await SecondsToNextReadAsync(id)); // read again an interval later
+        Assert.Equal(30, await SecondsToNextReadAsync(id)); // read again an interval later (no reading yet to space out)
         Assert.Equal("pending", (await GetAsync(id)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await Api.CreateClient().GetAsync("/readyz", Ct)).StatusCode);
 
