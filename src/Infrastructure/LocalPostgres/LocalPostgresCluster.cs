@@ -60,8 +60,9 @@ public sealed class LocalPostgresCluster : IDisposable
         var directory = Path.Combine(Path.GetTempPath(), $"purchases-standby-{Guid.NewGuid():N}");
         CreateDirectory(directory);
         var dataDir = Path.Combine(directory, "data");
-        Run(ToolsBesideServer(primary._binDir, "pg_basebackup"), "pg_basebackup", "-h", "127.0.0.1", "-p", primary.Port.ToString(), "-U", SuperUser,
-            "-D", dataDir, "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync");
+        Run(ToolsBesideServer(primary._binDir, "pg_basebackup"), "pg_basebackup", "-h", "127.0.0.1",
+            "-p", primary.Port.ToString(), "-U", SuperUser, "-D", dataDir,
+            "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync");
         var port = FreePort();
         var settings = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={dataDir} -c fsync=off";
         StartServer(primary._binDir, directory, settings);

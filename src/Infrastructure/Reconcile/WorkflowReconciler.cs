@@ -36,6 +36,9 @@ public sealed class WorkflowReconciler(
     public const string DeletedError = "workflow was deleted";
     public const string NoReportError = "workflow finished without reporting results";
 
+    /// <summary>The phases of a workflow still on its way (<c>""</c>: not yet seen by Argo's controller), in SQL.</summary>
+    const string Unfinished = "('', 'Pending', 'Running')";
+
     sealed record Claimed(Guid PurchaseId, string WorkflowName, Instant? LastRetriedAt, string? TraceParent);
 
     sealed record Reading(Claimed Purchase, WorkflowReading.Found Found);
@@ -129,7 +132,7 @@ public sealed class WorkflowReconciler(
     async Task<IReadOnlyList<Claimed>> ClaimAsync(CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             WITH due AS (
                 SELECT p.id FROM purchases p
                 WHERE p.status IN ('pending', 'in_progress')
@@ -139,8 +142,8 @@ public sealed class WorkflowReconciler(
                 LIMIT $2
                 FOR UPDATE OF p SKIP LOCKED)
             UPDATE purchases p SET workflow_checked_at = $1, workflow_next_check_at = $1 + CASE
-                    WHEN p.workflow_phase IN ('', 'Pending', 'Running')
-                    THEN greatest($3, least($4, ($1 - greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at))) / 10))
+                    WHEN p.workflow_phase IN {Unfinished}
+                    THEN greatest($3, least($4, ($1 - {WorkflowStatistics.LastProgress}) / 10))
                     ELSE $3 END
             FROM due, outbox_entries o
             WHERE p.id = due.id AND o.purchase_id = p.id AND o.kind = 'argo.workflow.create'
@@ -170,11 +173,11 @@ public sealed class WorkflowReconciler(
             .ToList();
         // A reading that shows no new phase keeps the next read the claim set, so the row's indexed columns stay as
         // they are and PostgreSQL can update it in place (HOT): at scale, that is nearly every reading.
-        await using (var record = new NpgsqlCommand("""
+        await using (var record = new NpgsqlCommand($"""
             UPDATE purchases p SET
                 workflow_changed_at = CASE WHEN p.workflow_phase IS DISTINCT FROM r.phase THEN $6 ELSE p.workflow_changed_at END,
                 workflow_next_check_at = CASE
-                    WHEN p.workflow_phase IS NOT DISTINCT FROM r.phase AND r.phase IN ('', 'Pending', 'Running')
+                    WHEN p.workflow_phase IS NOT DISTINCT FROM r.phase AND r.phase IN {Unfinished}
                     THEN p.workflow_next_check_at ELSE $6 + $7 END,
                 workflow_phase = r.phase, workflow_message = r.message,
                 workflow_started_at = r.started_at, workflow_finished_at = r.finished_at

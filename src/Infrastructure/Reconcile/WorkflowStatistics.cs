@@ -16,6 +16,9 @@ public sealed record WorkflowStatisticsSnapshot(IReadOnlyDictionary<string, long
 public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock, IOptions<ReconcileOptions> options,
     ReconcileMetrics metrics)
 {
+    /// <summary>A purchase's last progress: its last phase change or update (its creation before either).</summary>
+    public const string LastProgress = "greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at))";
+
     /// <summary>
     /// Not final, its workflow accepted by Argo, and no progress (phase change or update) since the parameter
     /// <c>$<paramref name="cutoff"/></c>.
@@ -23,7 +26,7 @@ public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock
     public static string StuckCondition(int cutoff) => $"""
         (p.status IN ('pending', 'in_progress')
          AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted')
-         AND greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at)) < ${cutoff})
+         AND {LastProgress} < ${cutoff})
         """;
 
     public async Task<WorkflowStatisticsSnapshot> ReadAsync(CancellationToken ct)
