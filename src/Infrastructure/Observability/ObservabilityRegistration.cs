@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -52,6 +53,8 @@ public static class ObservabilityRegistration
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddNpgsqlInstrumentation();
+                ((IDeferredMeterProviderBuilder)m).Configure((services, provider) =>
+                    provider.AddView(OnlyThisHostsMeters(services.GetRequiredService<IMeterFactory>())));
                 if (metrics.Port is { } port)
                     m.AddPrometheusHttpListener(o => (o.Host, o.Port, o.ScrapeEndpointPath) = (metrics.Host, port, "/metrics"));
                 else
@@ -68,6 +71,14 @@ public static class ObservabilityRegistration
             app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+
+    /// <summary>
+    /// A meter provider listens to every meter of its names in the process. Where two hosts share a process (the
+    /// tests do), the other's instruments would be merged into ours, and disposing that host would remove our series
+    /// with its own: only meters of no host (the runtime's, Npgsql's) or of this host are read.
+    /// </summary>
+    static Func<Instrument, MetricStreamConfiguration?> OnlyThisHostsMeters(IMeterFactory ours) => instrument =>
+        instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, ours) ? MetricStreamConfiguration.Drop : null;
 
     static bool IsInfrastructure(PathString path) =>
         path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");

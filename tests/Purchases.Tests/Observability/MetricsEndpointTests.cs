@@ -31,6 +31,28 @@ public sealed class MetricsEndpointTests(ApiFactory api) : ApiTest(api)
         Assert.Matches(@"(?m)^# TYPE \S+ (counter|gauge|histogram)$", text);
     }
 
+    [Fact]
+    public async Task Another_service_in_the_same_process_coming_and_going_leaves_this_ones_series_in_place()
+    {
+        Assert.Contains("purchases_outbox_entries{", await ScrapeAfterReadinessAsync(Api.CreateClient()));
+        await using (var other = Api.WithWebHostBuilder(_ => { }))
+            Assert.Contains("purchases_outbox_entries{", await ScrapeAfterReadinessAsync(other.CreateClient()));
+
+        // A disposed service's instruments are dropped at the next collection; the series must survive both.
+        await ScrapeAfterReadinessAsync(Api.CreateClient());
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // past the exporter's scrape cache
+        var text = await ScrapeAfterReadinessAsync(Api.CreateClient());
+
+        foreach (var series in new[] { "purchases_outbox_entries{", "purchases_reconcile_lag_seconds", "http_server_request_duration_seconds_bucket{" })
+            Assert.Contains(series, text);
+    }
+
+    async Task<string> ScrapeAfterReadinessAsync(HttpClient client)
+    {
+        await client.GetAsync("/readyz", Ct);
+        return await client.GetStringAsync("/metrics", Ct);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task With_a_management_port_metrics_is_served_there_and_not_on_the_api_port()
     {
