@@ -4,7 +4,7 @@ namespace Purchases.Infrastructure.Argo;
 
 public static class ArgoRegistration
 {
-    /// <summary>Binds <see cref="ArgoOptions"/> (validated at start) and registers <see cref="IArgoWorkflows"/> as a singleton.</summary>
+    /// <summary>Binds <see cref="ArgoOptions"/> (validated at start) and registers <see cref="IArgoWorkflows"/> and <see cref="ArgoWorkflowWatch"/> as singletons.</summary>
     public static WebApplicationBuilder AddArgo(this WebApplicationBuilder builder)
     {
         builder.Services.AddArgo(builder.Configuration);
@@ -28,6 +28,7 @@ public static class ArgoRegistration
             sp.GetRequiredService<IOptions<ArgoOptions>>(),
             sp.GetRequiredService<ILogger<ArgoWorkflows>>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<ArgoWorkflowWatch>();
         return services;
     }
 }

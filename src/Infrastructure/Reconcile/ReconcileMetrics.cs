@@ -8,6 +8,7 @@ public sealed class ReconcileMetrics
 {
     readonly Counter<long> _reads;
     readonly Counter<long> _transitions;
+    readonly Counter<long> _watched;
     WorkflowStatisticsSnapshot _last = WorkflowStatisticsSnapshot.Empty;
 
     public ReconcileMetrics(IMeterFactory meters)
@@ -16,6 +17,8 @@ public sealed class ReconcileMetrics
         _reads = meter.CreateCounter<long>("purchases.reconcile.reads", description: "Workflow reads from Argo by result");
         _transitions = meter.CreateCounter<long>("purchases.reconcile.transitions",
             description: "Purchases failed by the reconciler, by reason (failed, error, deleted, no_report)");
+        _watched = meter.CreateCounter<long>("purchases.reconcile.watch.changes",
+            description: "Workflow changes from Argo's watch, by result (due: a purchase read now; known: nothing new)");
         meter.CreateObservableGauge("purchases.workflows", () => _last.ByPhase.Select(p =>
                 new Measurement<long>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
             description: "Workflows of purchases that are not final, by the phase last read, as of the last readiness check");
@@ -30,6 +33,12 @@ public sealed class ReconcileMetrics
         if (found > 0) _reads.Add(found, new KeyValuePair<string, object?>("result", "found"));
         if (notFound > 0) _reads.Add(notFound, new KeyValuePair<string, object?>("result", "not_found"));
         if (failed > 0) _reads.Add(failed, new KeyValuePair<string, object?>("result", "failed"));
+    }
+
+    public void Watched(int due, int known)
+    {
+        if (due > 0) _watched.Add(due, new KeyValuePair<string, object?>("result", "due"));
+        if (known > 0) _watched.Add(known, new KeyValuePair<string, object?>("result", "known"));
     }
 
     public void Transitioned(string reason) => _transitions.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -15,6 +15,11 @@ public sealed class ReconcileOptions
     /// shown none, between <see cref="Interval"/> and this.
     /// </summary>
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Also follow Argo's watch of our workflows, so that a change is read within seconds instead of at the next
+    /// read (<see cref="WorkflowWatch"/>). Needs the <c>watch</c> verb on workflows; without it, reads go on as before.
+    /// </summary>
+    public bool Watch { get; set; } = true;
     /// <summary>Purchases claimed (and workflows read) at once.</summary>
     [Range(1, 1_000)] public int BatchSize { get; set; } = 50;
     /// <summary>Concurrent Argo reads per instance.</summary>

@@ -158,8 +158,9 @@ public sealed class KubernetesManifestTests
         var (workflows, pods) = (rules[0], rules[1]);
         Assert.Equal(["argoproj.io"], workflows["apiGroups"]!.AsArray().Select(g => (string)g!));
         Assert.Equal(["workflows"], workflows["resources"]!.AsArray().Select(g => (string)g!));
-        // create: the outbox; get: its read-back and the reconciler; update: the operators' retry.
-        Assert.Equal(["create", "get", "update"], workflows["verbs"]!.AsArray().Select(g => (string)g!).Order());
+        // create: the outbox; get: its read-back and the reconciler; list and watch: the reconciler (Argo's server
+        // checks "list" itself, and watches with the caller's token); update: the operators' retry.
+        Assert.Equal(["create", "get", "list", "update", "watch"], workflows["verbs"]!.AsArray().Select(g => (string)g!).Order());
         Assert.Equal([""], pods["apiGroups"]!.AsArray().Select(g => (string)g!));
         Assert.Equal(["pods"], pods["resources"]!.AsArray().Select(g => (string)g!));
         Assert.Equal(["delete"], pods["verbs"]!.AsArray().Select(g => (string)g!));

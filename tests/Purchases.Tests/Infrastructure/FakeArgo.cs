@@ -15,7 +15,7 @@ namespace Purchases.Tests.Infrastructure;
 /// workflow phases a test moves along (Running, Failed with a message, Succeeded, deleted).
 /// Workflows are kept by name only, whatever the namespace.
 /// </summary>
-public sealed class FakeArgo : IAsyncDisposable
+public sealed partial class FakeArgo : IAsyncDisposable
 {
     readonly WebApplication app;
     readonly Lock gate = new();
@@ -64,6 +64,7 @@ public sealed class FakeArgo : IAsyncDisposable
         fake.app.MapGet("/api/v1/workflows/{ns}", fake.ListAsync);
         fake.app.MapGet("/api/v1/workflows/{ns}/{name}", fake.Get);
         fake.app.MapPut("/api/v1/workflows/{ns}/{name}/retry", fake.RetryAsync);
+        fake.app.MapGet("/api/v1/workflow-events/{ns}", fake.WatchAsync);
         await fake.app.StartAsync();
         fake.BaseUrl = new Uri(fake.app.Urls.Single() + "/");
         return fake;
@@ -152,14 +153,15 @@ public sealed class FakeArgo : IAsyncDisposable
                 ? (finishedAt ?? DateTimeOffset.UtcNow).ToString("yyyy-MM-ddTHH:mm:ssZ")
                 : null;
             workflow["status"] = status;
-            workflows[name] = JsonSerializer.SerializeToElement(workflow);
+            Store(name, JsonSerializer.SerializeToElement(workflow));
         }
     }
 
     /// <summary>The workflow is gone (deleted by someone, or garbage-collected).</summary>
     public void Delete(string name)
     {
-        lock (gate) workflows.Remove(name);
+        lock (gate)
+            if (workflows.Remove(name, out var gone)) Publish("DELETED", gone);
     }
 
     public string? PhaseOf(string name)
@@ -221,6 +223,7 @@ public sealed class FakeArgo : IAsyncDisposable
             LastLabelSelector = null;
             readStatus = null;
             LastNamespace = LastAuthorization = LastFields = LastTraceParent = null;
+            ResetWatch();
         }
     }
 
@@ -334,7 +337,7 @@ public sealed class FakeArgo : IAsyncDisposable
                         ["phase"] = "", ["startedAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["finishedAt"] = null,
                     };
                     retried = JsonSerializer.SerializeToElement(workflow);
-                    workflows[name] = retried;
+                    Store(name, retried);
                 }
                 else refusal = phase == "Succeeded"
                     ? "To retry a succeeded workflow, set the options restartSuccessful and nodeFieldSelector"
@@ -391,6 +394,7 @@ public sealed class FakeArgo : IAsyncDisposable
     // Called under the gate.
     void Store(string name, JsonElement workflow)
     {
+        workflow = Publish(workflows.ContainsKey(name) ? "MODIFIED" : "ADDED", workflow);
         workflows[name] = workflow;
         if (waiters.Remove(name, out var list))
             foreach (var waiter in list) waiter.TrySetResult(workflow);
@@ -426,6 +430,7 @@ public sealed class FakeArgo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        EndWatches();
         await app.StopAsync();
         await app.DisposeAsync();
     }

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Purchases.Tests.Infrastructure;
+
+namespace Purchases.Tests.Reconcile;
+
+/// <summary>
+/// Argo's watch as the reconciler's accelerator: the reconciler is on but reads each workflow only every hour, so a
+/// purchase that follows its workflow within seconds does so through the watch. Argo is the fake, the database real.
+/// </summary>
+public sealed class WorkflowWatchTests(ApiFactory api, WorkflowWatchTests.WatchingApiFactory service)
+    : ApiTest(api), IClassFixture<WorkflowWatchTests.WatchingApiFactory>
+{
+    public sealed class WatchingApiFactory : DrainingApiFactory
+    {
+        protected override IEnumerable<(string Key, string Value)> ExtraSettings =>
+            [
+                ("Reconcile:Enabled", "true"), ("Reconcile:Interval", "01:00:00"), ("Reconcile:MaxInterval", "01:00:00"),
+                ("Argo:Token", "Bearer watch-token"),
+            ];
+    }
+
+    static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
+    string _customer = "";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        service.Argo.Reset();
+        _customer = await Api.AddCustomerAsync("trebolenergia");
+    }
+
+    WorkflowScenarios Scenarios => new(Api, service, _customer);
+
+    /// <summary>Submitted, drained, and read as Running once the watch told: its next read is an hour away.</summary>
+    async Task<(Guid Id, string Workflow)> RunningAsync()
+    {
+        await WatchingAsync();
+        var (id, workflow) = await Scenarios.SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+        Assert.Equal("pending|Running", await EventuallyAsync(id, "pending|Running"));
+        Assert.InRange(await Api.ScalarAsync<double>(
+            "SELECT extract(epoch FROM workflow_next_check_at - now())::float8 FROM purchases WHERE id = $1", id), 3000, 3600);
+        return (id, workflow);
+    }
+
+    Task<string> StateAsync(Guid id) => Api.ScalarAsync<string>(
+        "SELECT concat_ws('|', status, coalesce(workflow_phase, '-')) FROM purchases WHERE id = $1", id);
+
+    async Task<string> EventuallyAsync(Guid id, string expected)
+    {
+        var state = "";
+        for (var waited = TimeSpan.Zero; waited < Soon; waited += TimeSpan.FromMilliseconds(100))
+        {
+            if ((state = await StateAsync(id)) == expected) return state;
+            await Task.Delay(100, Ct);
+        }
+        return state;
+    }
+
+    async Task WatchingAsync()
+    {
+        for (var waited = 0; waited < 150 && service.Argo.Watching == 0; waited++) await Task.Delay(100, Ct);
+        Assert.Equal(1, service.Argo.Watching);
+    }
+
+    [Fact]
+    public async Task A_workflow_that_fails_fails_its_purchase_within_seconds_not_at_its_next_read()
+    {
+        var (id, workflow) = await RunningAsync();
+
+        service.Argo.SetPhase(workflow, "Failed", "child 'purchase-x-1' failed");
+
+        Assert.Equal("failed|Failed", await EventuallyAsync(id, "failed|Failed"));
+        Assert.Equal("Argo workflow Failed: child 'purchase-x-1' failed",
+            await Api.ScalarAsync<string>("SELECT error FROM purchases WHERE id = $1", id));
+        Assert.Equal("Bearer watch-token", service.Argo.LastWatchAuthorization);
+        var query = service.Argo.LastWatchQuery!;
+        Assert.Contains("listOptions.labelSelector=purchases%2Fpurchase-id", query);
+        Assert.Contains("fields=result.type%2Cresult.object.metadata.resourceVersion%2Cresult.object.metadata.labels%2Cresult.object.status.phase%2Cerror", query);
+        Assert.Empty(service.Argo.NonConforming);
+    }
+
+    [Fact]
+    public async Task A_change_to_the_phase_already_recorded_is_known_and_moves_no_read()
+    {
+        var (id, workflow) = await RunningAsync();
+        var next = await Api.ScalarAsync<string>("SELECT workflow_next_check_at::text FROM purchases WHERE id = $1", id);
+        var known = await WatchCountAsync("known");
+
+        service.Argo.SetPhase(workflow, "Running", "step 2 of 5");
+
+        for (var waited = 0; waited < 150 && await WatchCountAsync("known") == known; waited++) await Task.Delay(100, Ct);
+        Assert.Equal(known + 1, await WatchCountAsync("known"));
+        Assert.Equal(next, await Api.ScalarAsync<string>("SELECT workflow_next_check_at::text FROM purchases WHERE id = $1", id));
+        Assert.Equal("pending|Running", await StateAsync(id));
+    }
+
+    [Fact]
+    public async Task When_Argo_ends_the_watch_it_follows_on_from_the_last_change_it_saw()
+    {
+        var (id, workflow) = await RunningAsync();
+        var seen = service.Argo.LatestResourceVersion;
+        var calls = service.Argo.WatchCalls;
+
+        service.Argo.EndWatches();
+        for (var waited = 0; waited < 150 && (service.Argo.WatchCalls == calls || service.Argo.Watching == 0); waited++)
+            await Task.Delay(100, Ct);
+        service.Argo.SetPhase(workflow, "Succeeded");
+
+        Assert.Equal(seen, service.Argo.LastWatchResourceVersion);
+        Assert.Equal("pending|Succeeded", await EventuallyAsync(id, "pending|Succeeded"));
+    }
+
+    [Fact]
+    public async Task A_refused_then_expired_watch_starts_over_from_every_workflow_and_catches_up_what_it_missed()
+    {
+        var (id, workflow) = await RunningAsync();
+        var calls = service.Argo.WatchCalls;
+
+        service.Argo.WatchesRespond(503);
+        service.Argo.EndWatches();
+        for (var waited = 0; waited < 150 && service.Argo.WatchCalls < calls + 2; waited++) await Task.Delay(100, Ct);
+        service.Argo.SetPhase(workflow, "Error", "failed to resolve artifact repository");
+        service.Argo.ExpireWatchHistory();
+        Assert.Equal("pending|Running", await StateAsync(id));
+        service.Argo.WatchesRespond(null);
+
+        Assert.Equal("failed|Error", await EventuallyAsync(id, "failed|Error"));
+        Assert.Null(service.Argo.LastWatchResourceVersion);
+        Assert.True(service.Argo.WatchCalls >= calls + 4, $"{service.Argo.WatchCalls - calls} watch calls");
+    }
+
+    async Task<double> WatchCountAsync(string result)
+    {
+        var metrics = await service.CreateClient().GetStringAsync("/metrics", Ct);
+        var match = Regex.Match(metrics, $@"(?m)^purchases_reconcile_watch_changes_total\{{[^}}]*result=""{result}""[^}}]*\}} (\S+)");
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+}
