@@ -39,7 +39,8 @@ public sealed class WorkflowReconciler(
     /// <summary>The phases of a workflow still on its way (<c>""</c>: not yet seen by Argo's controller), in SQL.</summary>
     const string Unfinished = "('', 'Pending', 'Running')";
 
-    sealed record Claimed(Guid PurchaseId, string WorkflowName, Instant? LastRetriedAt, string? TraceParent);
+    /// <param name="ClaimedAt">The claim's stamp (<c>workflow_checked_at</c>): a reading is recorded only while it is still the last claim's.</param>
+    sealed record Claimed(Guid PurchaseId, string WorkflowName, Instant? LastRetriedAt, string? TraceParent, Instant ClaimedAt);
 
     sealed record Reading(Claimed Purchase, WorkflowReading.Found Found);
 
@@ -147,7 +148,7 @@ public sealed class WorkflowReconciler(
                     ELSE $3 END
             FROM due, outbox_entries o
             WHERE p.id = due.id AND o.purchase_id = p.id AND o.kind = 'argo.workflow.create'
-            RETURNING p.id, o.workflow_name, p.last_retried_at, o.trace_parent
+            RETURNING p.id, o.workflow_name, p.last_retried_at, o.trace_parent, p.workflow_checked_at
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.BatchSize });
@@ -157,7 +158,8 @@ public sealed class WorkflowReconciler(
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             claimed.Add(new Claimed(reader.GetGuid(0), reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<Instant>(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<Instant>(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<Instant>(4)));
         return claimed;
     }
 
@@ -168,31 +170,34 @@ public sealed class WorkflowReconciler(
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
-        var phases = readings.Select(r => (r.Purchase.PurchaseId, r.Found.Phase, r.Found.Message, r.Found.StartedAt, r.Found.FinishedAt))
-            .Concat(deleted.Select(d => (d.PurchaseId, WorkflowPhase.Deleted, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null)))
+        var phases = readings.Select(r => (r.Purchase, r.Found.Phase, r.Found.Message, r.Found.StartedAt, r.Found.FinishedAt))
+            .Concat(deleted.Select(d => (d, WorkflowPhase.Deleted, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null)))
             .ToList();
         // A reading that shows no new phase keeps the next read the claim set, so the row's indexed columns stay as
-        // they are and PostgreSQL can update it in place (HOT): at scale, that is nearly every reading.
+        // they are and PostgreSQL can update it in place (HOT): at scale, that is nearly every reading. A new phase is
+        // read again an interval later, or sooner if the watch made it due meanwhile. A purchase claimed again since
+        // (made due by the watch, taken by another instance) keeps the newer run's reading.
         await using (var record = new NpgsqlCommand($"""
             UPDATE purchases p SET
                 workflow_changed_at = CASE WHEN p.workflow_phase IS DISTINCT FROM r.phase THEN $6 ELSE p.workflow_changed_at END,
                 workflow_next_check_at = CASE
                     WHEN p.workflow_phase IS NOT DISTINCT FROM r.phase AND r.phase IN {Unfinished}
-                    THEN p.workflow_next_check_at ELSE $6 + $7 END,
+                    THEN p.workflow_next_check_at ELSE least(p.workflow_next_check_at, $6 + $7) END,
                 workflow_phase = r.phase, workflow_message = r.message,
                 workflow_started_at = r.started_at, workflow_finished_at = r.finished_at
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-                AS r(id, phase, message, started_at, finished_at)
-            WHERE p.id = r.id
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $8::timestamptz[])
+                AS r(id, phase, message, started_at, finished_at, claimed_at)
+            WHERE p.id = r.id AND p.workflow_checked_at = r.claimed_at
             """, connection, transaction))
         {
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.PurchaseId).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item1.PurchaseId).ToArray() });
             record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item2).ToArray() });
             record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item3).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item4)).ToArray() });
             record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item5)).ToArray() });
             record.Parameters.Add(new NpgsqlParameter { Value = now });
             record.Parameters.Add(new NpgsqlParameter { Value = Duration.FromTimeSpan(options.Value.Interval) });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item1.ClaimedAt).ToArray() });
             await record.ExecuteNonQueryAsync(ct);
         }
 

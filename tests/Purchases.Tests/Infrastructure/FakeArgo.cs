@@ -31,6 +31,7 @@ public sealed partial class FakeArgo : IAsyncDisposable
     int listedPurchases;
     int retryCalls;
     volatile object? readStatus;
+    volatile object? listDelay;
 
     abstract record Script
     {
@@ -138,6 +139,9 @@ public sealed partial class FakeArgo : IAsyncDisposable
     /// <summary>GETs and retries answer this status (JSON error body), as an Argo that is down; null: normal again.</summary>
     public void ReadsRespond(int? status) => readStatus = status;
 
+    /// <summary>Lists answer what they found, <paramref name="delay"/> later (null: at once), as a slow Argo would.</summary>
+    public void ListsAnswerAfter(TimeSpan? delay) => listDelay = delay;
+
     /// <summary>Moves a workflow to <paramref name="phase"/>, as Argo's controller would (startedAt set once, finishedAt when final).</summary>
     public void SetPhase(string name, string phase, string? message = null, DateTimeOffset? finishedAt = null)
     {
@@ -222,6 +226,7 @@ public sealed partial class FakeArgo : IAsyncDisposable
             HiddenFromLists.Clear();
             LastLabelSelector = null;
             readStatus = null;
+            listDelay = null;
             LastNamespace = LastAuthorization = LastFields = LastTraceParent = null;
             ResetWatch();
         }
@@ -313,6 +318,7 @@ public sealed partial class FakeArgo : IAsyncDisposable
             ["metadata"] = new JsonObject { ["resourceVersion"] = "1" },
             ["items"] = items.Count == 0 ? null : new JsonArray([.. items.Select(i => JsonNode.Parse(i.GetRawText()))]),
         };
+        if (listDelay is TimeSpan delay) await Task.Delay(delay, app.Lifetime.ApplicationStopping);
         await JsonAsync(context, 200, list.ToJsonString());
     }
 

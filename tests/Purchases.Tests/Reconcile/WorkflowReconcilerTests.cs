@@ -197,6 +197,55 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         return double.Parse(lag.Groups[2].Value, CultureInfo.InvariantCulture);
     }
 
+    [Fact]
+    public async Task A_purchase_made_due_while_its_workflow_is_read_is_read_again_in_the_same_run()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Pending");
+        await ReconcileAgainAsync();
+        service.Argo.SetPhase(workflow, "Running");
+        service.Argo.ListsAnswerAfter(TimeSpan.FromSeconds(1));
+        var (lists, claimed) = (service.Argo.ListCalls, await CheckedAtAsync(id));
+
+        await Api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = NULL WHERE id = $1", id);
+        var run = service.ReconcileAsync();
+        await ClaimedSinceAsync(id, claimed);
+        // What Argo's watch does when it reports a change meanwhile.
+        await Api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = now() - interval '1 second' WHERE id = $1", id);
+        await run;
+
+        Assert.Equal(lists + 2, service.Argo.ListCalls);
+        Assert.Equal("pending|-|Running", await PurchaseAsync(id));
+    }
+
+    [Fact]
+    public async Task A_reading_of_a_purchase_claimed_again_meanwhile_does_not_overwrite_the_newer_runs()
+    {
+        var (id, workflow) = await SubmittedAsync();
+        service.Argo.SetPhase(workflow, "Running");
+        service.Argo.ListsAnswerAfter(TimeSpan.FromSeconds(1));
+
+        var run = service.ReconcileAsync();
+        await ClaimedSinceAsync(id, null);
+        // Another instance claimed it since (the watch made it due) and recorded a newer phase.
+        await Api.ExecuteAsync("""
+            UPDATE purchases SET workflow_checked_at = workflow_checked_at + interval '1 millisecond', workflow_phase = 'Succeeded'
+            WHERE id = $1
+            """, id);
+        await run;
+
+        Assert.Equal("pending|-|Succeeded", await PurchaseAsync(id));
+    }
+
+    Task<string> CheckedAtAsync(Guid id) =>
+        Api.ScalarAsync<string>("SELECT coalesce(workflow_checked_at::text, '-') FROM purchases WHERE id = $1", id);
+
+    async Task ClaimedSinceAsync(Guid id, string? before)
+    {
+        for (var waited = 0; waited < 100 && await CheckedAtAsync(id) == (before ?? "-"); waited++) await Task.Delay(20, Ct);
+        Assert.NotEqual(before ?? "-", await CheckedAtAsync(id));
+    }
+
     [Theory]
     [InlineData("Failed", "child 'purchase-x-1' failed", "Argo workflow Failed: child 'purchase-x-1' failed")]
     [InlineData("Error", "failed to resolve artifact repository", "Argo workflow Error: failed to resolve artifact repository")]
