@@ -13,7 +13,9 @@ namespace Purchases.Bench;
 /// commit→Argo latency. Every workflow answers with the phase last set by <c>/_bench/phase</c> ("" at first).
 /// Bench-only routes: <c>GET /_bench/count</c> (created, conflicts, gets, lists, listed), <c>GET /_bench/received</c>
 /// (lines "key\tunix_ms"), <c>POST /_bench/phase?phase=P&amp;message=M</c>, <c>POST /_bench/seed</c> (purchase ids, one
-/// a line: their workflows exist from now on), <c>POST /_bench/reset-counts</c>.
+/// a line: their workflows exist from now on), <c>POST /_bench/reset-counts</c>. Argo's watch
+/// (<c>GET /api/v1/workflow-events/{ns}</c>, server-sent events) reports every workflow as MODIFIED on each
+/// <c>/_bench/phase</c>.
 /// </summary>
 public static class FakeArgo
 {
@@ -30,6 +32,8 @@ public static class FakeArgo
         var conflicts = 0;
         long gets = 0, lists = 0, listed = 0;
         var phase = new JsonObject { ["phase"] = "" };
+        var watchers = new ConcurrentDictionary<System.Threading.Channels.Channel<string>, byte>();
+        long watchEvents = 0, version = 1;
         byte[] WithStatus(byte[] workflow)
         {
             var node = JsonNode.Parse(workflow)!.AsObject();
@@ -102,7 +106,57 @@ public static class FakeArgo
                 ["phase"] = phase_, ["message"] = message, ["startedAt"] = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["finishedAt"] = finished,
             });
+            if (!watchers.IsEmpty)
+                foreach (var bytes in workflows.Values)
+                {
+                    var metadata = JsonNode.Parse(bytes)!["metadata"]!.AsObject();
+                    var change = new JsonObject
+                    {
+                        ["result"] = new JsonObject
+                        {
+                            ["type"] = "MODIFIED",
+                            ["object"] = new JsonObject
+                            {
+                                ["metadata"] = new JsonObject
+                                {
+                                    ["resourceVersion"] = Interlocked.Increment(ref version).ToString(CultureInfo.InvariantCulture),
+                                    ["labels"] = metadata["labels"]?.DeepClone(),
+                                },
+                                ["status"] = Volatile.Read(ref phase).DeepClone(),
+                            },
+                        },
+                    }.ToJsonString();
+                    foreach (var watcher in watchers.Keys)
+                        if (watcher.Writer.TryWrite(change)) Interlocked.Increment(ref watchEvents);
+                }
             return Results.Ok();
+        });
+        app.MapGet("/api/v1/workflow-events/{ns}", async (HttpContext ctx, string ns) =>
+        {
+            var stream = System.Threading.Channels.Channel.CreateUnbounded<string>();
+            watchers[stream] = 0;
+            try
+            {
+                ctx.Response.ContentType = "text/event-stream";
+                await ctx.Response.StartAsync(ctx.RequestAborted);
+                while (true)
+                {
+                    // Argo's keep-alive every 15 s, so the service does not take a quiet watch for a dead one.
+                    var next = stream.Reader.WaitToReadAsync(ctx.RequestAborted).AsTask();
+                    if (await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(15), ctx.RequestAborted)) != next)
+                        await ctx.Response.WriteAsync(":\n", ctx.RequestAborted);
+                    else if (!await next) break;
+                    while (stream.Reader.TryRead(out var change)) await ctx.Response.WriteAsync($"data: {change}\n\n", ctx.RequestAborted);
+                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                watchers.TryRemove(stream, out _);
+            }
         });
         app.MapPost("/_bench/seed", async (HttpContext ctx) =>
         {
@@ -140,12 +194,14 @@ public static class FakeArgo
             Interlocked.Exchange(ref gets, 0);
             Interlocked.Exchange(ref lists, 0);
             Interlocked.Exchange(ref listed, 0);
+            Interlocked.Exchange(ref watchEvents, 0);
             return Results.Ok();
         });
 
         app.MapGet("/_bench/count", () => Results.Text(
             $"{{\"created\":{workflows.Count},\"conflicts\":{Volatile.Read(ref conflicts)},\"gets\":{Interlocked.Read(ref gets)}," +
-            $"\"lists\":{Interlocked.Read(ref lists)},\"listed\":{Interlocked.Read(ref listed)}}}", "application/json"));
+            $"\"lists\":{Interlocked.Read(ref lists)},\"listed\":{Interlocked.Read(ref listed)},\"watches\":{watchers.Count}," +
+            $"\"watch_events\":{Interlocked.Read(ref watchEvents)}}}", "application/json"));
         app.MapGet("/_bench/received", () =>
         {
             var sb = new StringBuilder();

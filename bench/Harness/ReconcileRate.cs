@@ -11,7 +11,9 @@ namespace Purchases.Bench;
 /// with SQL in one transaction, their workflows seeded at the fake Argo), every workflow then answering
 /// <c>Failed</c>. Timed from the first purchase the reconciler failed to the last (their <c>updated_at</c>, written by
 /// the reconciler), so the job's schedule does not count; the fake Argo's counters give the calls per purchase.
-/// The tables are analyzed after the insert. With <c>--prepare-only</c> it only inserts and seeds (for the cost runs, which set the phase themselves).
+/// The tables are analyzed after the insert. With <c>--running-first</c> every workflow first answers
+/// <c>Running</c> and the clock starts once the reconciler has recorded that for all (the latency of a failure in a
+/// running workflow, watch or not: <c>--scenario</c> names the line). With <c>--prepare-only</c> it only inserts and seeds (for the cost runs, which set the phase themselves).
 /// </summary>
 public static class ReconcileRate
 {
@@ -56,15 +58,23 @@ public static class ReconcileRate
             return 0;
         }
 
+        if (args.Get("running-first") is not null)
+        {
+            (await http.PostAsync($"{fake}/_bench/phase?phase=Running", null)).EnsureSuccessStatusCode();
+            var waited = Stopwatch.StartNew();
+            while (await CountAsync(dataSource, tag, "workflow_phase = 'Running'") < n)
+            {
+                if (waited.Elapsed > timeout) return Fail("not every workflow was recorded Running");
+                await Task.Delay(100);
+            }
+        }
         (await http.PostAsync($"{fake}/_bench/reset-counts", null)).EnsureSuccessStatusCode();
         (await http.PostAsync($"{fake}/_bench/phase?phase=Failed&message=bench", null)).EnsureSuccessStatusCode();
         var clock = Stopwatch.StartNew();
         long failed = 0;
         while (clock.Elapsed < timeout)
         {
-            await using var count = dataSource.CreateCommand("SELECT count(*) FROM purchases WHERE retailer_id = $1 AND status = 'failed'");
-            count.Parameters.Add(new NpgsqlParameter { Value = tag });
-            failed = (long)(await count.ExecuteScalarAsync())!;
+            failed = await CountAsync(dataSource, tag, "status = 'failed'");
             if (failed >= n) break;
             await Task.Delay(100);
         }
@@ -81,11 +91,26 @@ public static class ReconcileRate
         }
         var counts = JsonDocument.Parse(await http.GetStringAsync($"{fake}/_bench/count")).RootElement;
         var (lists, gets) = (counts.GetProperty("lists").GetInt64(), counts.GetProperty("gets").GetInt64());
+        var watchEvents = counts.GetProperty("watch_events").GetInt64();
         var rate = span > 0 ? failed / span : double.NaN;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"kind\":\"reconcile\",\"scenario\":\"reconcile\",\"target\":\"svc\",\"n\":{n},\"failed\":{failed}," +
+            $"{{\"kind\":\"reconcile\",\"scenario\":\"{args.Get("scenario") ?? "reconcile"}\",\"target\":\"svc\",\"n\":{n},\"failed\":{failed}," +
             $"\"span_s\":{Stats.F(span, 3)},\"purchases_per_s\":{Stats.F(rate, 1)},\"all_failed_after_s\":{Stats.F(allAfter, 3)}," +
-            $"\"lists\":{lists},\"gets\":{gets},\"calls_per_purchase\":{Stats.F((double)(lists + gets) / Math.Max(1, failed), 4)}}}"));
+            $"\"lists\":{lists},\"gets\":{gets},\"calls_per_purchase\":{Stats.F((double)(lists + gets) / Math.Max(1, failed), 4)}," +
+            $"\"watch_events\":{watchEvents}}}"));
         return failed >= n ? 0 : 1;
+    }
+
+    static async Task<long> CountAsync(NpgsqlDataSource dataSource, string tag, string condition)
+    {
+        await using var count = dataSource.CreateCommand($"SELECT count(*) FROM purchases WHERE retailer_id = $1 AND {condition}");
+        count.Parameters.Add(new NpgsqlParameter { Value = tag });
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    static int Fail(string why)
+    {
+        Console.Error.WriteLine($"reconcile-rate: {why}");
+        return 1;
     }
 }

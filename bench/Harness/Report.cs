@@ -300,7 +300,9 @@ public static class Report
         }
 
         // ---- scenario 6 -------------------------------------------------------------------------------------------------
-        var reconcile = lines.LastOrDefault(l => l.Kind == "reconcile");
+        var reconcile = lines.LastOrDefault(l => l.Kind == "reconcile" && l.S("scenario") == "reconcile");
+        var (watched, polled) = (lines.LastOrDefault(l => l.S("scenario") == "reconcile-watch-true"),
+            lines.LastOrDefault(l => l.S("scenario") == "reconcile-watch-false"));
         if (reconcile is not null || Wrk("rc-submit96", "rc-on") is not null)
         {
             md.AppendLine("## 6. The reconciler");
@@ -338,6 +340,20 @@ public static class Report
             md.AppendLine($"| get | {Num(getOn.Rps, 0)} | {Ms(getOn.P99)} | {Num(getOff.Rps, 0)} | {Ms(getOff.P99)} | **{Div(getOn.Rps, getOff.Rps):0.00}×** |");
             md.AppendLine();
             md.AppendLine($"Argo meanwhile: {M("reconcile_fake_argo")}.");
+            md.AppendLine();
+        }
+        if (watched is not null && polled is not null)
+        {
+            md.AppendLine($"**How soon a failure shows, with Argo's watch and without (6c).** {watched.D("n"):0} workflows recorded `Running`, " +
+                          "then all turning `Failed`, at the default cadence (`Reconcile:Interval` 30 s, `Reconcile:MaxInterval` 5 min): a " +
+                          "fresh reconciler instance with `Reconcile:Watch` on, then one with it off, each on purchases of its own. " +
+                          "Timed from the fake Argo's change to the last purchase failed.");
+            md.AppendLine();
+            md.AppendLine("| `Reconcile:Watch` | purchases | every purchase failed after | first → last failed | watch events | list calls | GETs |");
+            md.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var (label, line) in new[] { ("on", watched), ("off", polled) })
+                md.AppendLine($"| {label} | {line.D("failed"):0} | **{Num(line.D("all_failed_after_s"), 2)} s** | {Num(line.D("span_s"), 2)} s | " +
+                              $"{line.D("watch_events"):0} | {line.D("lists"):0} | {line.D("gets"):0} |");
             md.AppendLine();
         }
 

@@ -131,6 +131,39 @@ public sealed class WorkflowWatchTests(ApiFactory api, WorkflowWatchTests.Watchi
         Assert.True(service.Argo.WatchCalls >= calls + 4, $"{service.Argo.WatchCalls - calls} watch calls");
     }
 
+    [Fact]
+    public async Task A_burst_of_changes_larger_than_the_watchs_buffer_makes_every_purchase_due()
+    {
+        const int count = 2_500; // the buffer holds 2,000: beyond it, the stream waits
+        await Api.InsertAsync(count, state: "submitted", lastError: null, attempts: 1, createdAgo: "1 minute");
+        await Api.ExecuteAsync("UPDATE purchases SET workflow_phase = 'Pending', workflow_next_check_at = now() + interval '1 hour'");
+        var workflows = await Api.ScalarAsync<string[]>("SELECT array_agg(id::text) FROM purchases");
+        foreach (var id in workflows) service.Argo.Seed($"purchase-{id}", Guid.Parse(id));
+        await WatchingAsync();
+        // Missed while the watch is down, the changes come all at once when it follows on.
+        service.Argo.WatchesRespond(503);
+        service.Argo.EndWatches();
+        foreach (var id in workflows) service.Argo.SetPhase($"purchase-{id}", "Running");
+        // The rows locked for a while, so that the watch's recording waits and the burst outruns it.
+        await using (var connection = await Api.DataSource.OpenConnectionAsync(Ct))
+        await using (var transaction = await connection.BeginTransactionAsync(Ct))
+        {
+            await using (var lockRows = new Npgsql.NpgsqlCommand("SELECT id FROM purchases FOR UPDATE", connection, transaction))
+                await lockRows.ExecuteNonQueryAsync(Ct);
+            service.Argo.WatchesRespond(null);
+            await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+            await transaction.CommitAsync(Ct);
+        }
+
+        long running = 0;
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(60) && running < count; waited += TimeSpan.FromMilliseconds(200))
+        {
+            await Task.Delay(200, Ct);
+            running = await Api.ScalarAsync<long>("SELECT count(*) FROM purchases WHERE workflow_phase = 'Running'");
+        }
+        Assert.Equal(count, running);
+    }
+
     async Task<double> WatchCountAsync(string result)
     {
         var metrics = await service.CreateClient().GetStringAsync("/metrics", Ct);
