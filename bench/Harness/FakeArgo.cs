@@ -139,6 +139,7 @@ public static class FakeArgo
             {
                 ctx.Response.ContentType = "text/event-stream";
                 await ctx.Response.StartAsync(ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted); // the headers at once, as Argo does
                 while (true)
                 {
                     // Argo's keep-alive every 15 s, so the service does not take a quiet watch for a dead one.

@@ -56,7 +56,9 @@ public sealed class ArgoWorkflowWatch : IDisposable
     /// <see cref="WorkflowWatchException"/> when Argo refuses or fails it, and <see cref="OperationCanceledException"/>
     /// after <see cref="Silence"/> without a byte.
     /// </summary>
-    public async IAsyncEnumerable<WorkflowChange> WatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken ct)
+    /// <param name="connected">Called once Argo has accepted the watch.</param>
+    public async IAsyncEnumerable<WorkflowChange> WatchAsync(string? resourceVersion, Action connected,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         if (http is null) yield break;
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -76,6 +78,7 @@ public sealed class ArgoWorkflowWatch : IDisposable
         if (!response.IsSuccessStatusCode)
             throw new WorkflowWatchException((int)response.StatusCode, Shorten(await response.Content.ReadAsStringAsync(silence.Token)));
 
+        connected();
         await using var stream = await response.Content.ReadAsStreamAsync(silence.Token);
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync(silence.Token) is { } line)

@@ -10,6 +10,7 @@ public sealed class ReconcileMetrics
     readonly Counter<long> _transitions;
     readonly Counter<long> _watched;
     WorkflowStatisticsSnapshot _last = WorkflowStatisticsSnapshot.Empty;
+    volatile object? _watching;
 
     public ReconcileMetrics(IMeterFactory meters)
     {
@@ -19,6 +20,9 @@ public sealed class ReconcileMetrics
             description: "Purchases failed by the reconciler, by reason (failed, error, deleted, no_report)");
         _watched = meter.CreateCounter<long>("purchases.reconcile.watch.changes",
             description: "Workflow changes from Argo's watch, by result (due: a purchase read now; known: nothing new)");
+        meter.CreateObservableGauge("purchases.reconcile.watch.connected",
+            () => _watching is bool connected ? [new Measurement<int>(connected ? 1 : 0)] : Array.Empty<Measurement<int>>(),
+            description: "1 while Argo streams the watch of our workflows, 0 while it is down (absent with Reconcile:Watch off)");
         meter.CreateObservableGauge("purchases.workflows", () => _last.ByPhase.Select(p =>
                 new Measurement<long>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
             description: "Workflows of purchases that are not final, by the phase last read, as of the last readiness check");
@@ -40,6 +44,8 @@ public sealed class ReconcileMetrics
         if (due > 0) _watched.Add(due, new KeyValuePair<string, object?>("result", "due"));
         if (known > 0) _watched.Add(known, new KeyValuePair<string, object?>("result", "known"));
     }
+
+    public void Watching(bool connected) => _watching = connected;
 
     public void Transitioned(string reason) => _transitions.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

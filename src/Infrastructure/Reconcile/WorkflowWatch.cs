@@ -49,7 +49,7 @@ public sealed class WorkflowWatch(ArgoWorkflowWatch argo, NpgsqlDataSource dataS
             var received = 0;
             try
             {
-                await foreach (var change in argo.WatchAsync(version, ct))
+                await foreach (var change in argo.WatchAsync(version, () => metrics.Watching(true), ct))
                 {
                     received++;
                     version = change.ResourceVersion ?? version;
@@ -69,6 +69,7 @@ public sealed class WorkflowWatch(ArgoWorkflowWatch argo, NpgsqlDataSource dataS
                     (e as WorkflowWatchException)?.Status, e is OperationCanceledException ? $"silent for {ArgoWorkflowWatch.Silence}" : e.Message,
                     options.Value.Interval, received > 0 ? FirstBackoff : backoff);
             }
+            metrics.Watching(false);
             if (received > 0) backoff = FirstBackoff;
             await Task.Delay(backoff, ct);
             backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));

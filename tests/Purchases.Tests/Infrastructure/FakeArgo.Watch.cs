@@ -121,6 +121,7 @@ public sealed partial class FakeArgo
 
         context.Response.ContentType = "text/event-stream";
         await context.Response.StartAsync();
+        await context.Response.Body.FlushAsync(); // the headers at once, as Argo's SendHeader does
         try
         {
             var aborted = context.RequestAborted;

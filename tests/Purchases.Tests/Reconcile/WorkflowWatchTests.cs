@@ -164,6 +164,33 @@ public sealed class WorkflowWatchTests(ApiFactory api, WorkflowWatchTests.Watchi
         Assert.Equal(count, running);
     }
 
+    [Fact]
+    public async Task Whether_Argo_streams_the_watch_is_a_gauge_operators_can_alert_on()
+    {
+        await WatchingAsync();
+        Assert.Equal(1, await WatchConnectedAsync(until: 1));
+
+        service.Argo.WatchesRespond(403);
+        service.Argo.EndWatches();
+        Assert.Equal(0, await WatchConnectedAsync(until: 0));
+
+        service.Argo.WatchesRespond(null);
+        Assert.Equal(1, await WatchConnectedAsync(until: 1));
+    }
+
+    async Task<double> WatchConnectedAsync(double until)
+    {
+        double? value = null;
+        for (var waited = 0; waited < 100 && value != until; waited++)
+        {
+            await Task.Delay(100, Ct);
+            var metrics = await service.CreateClient().GetStringAsync("/metrics", Ct);
+            var match = Regex.Match(metrics, @"(?m)^purchases_reconcile_watch_connected(\{[^}]*\})? (\S+)");
+            value = match.Success ? double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
+        }
+        return value ?? -1;
+    }
+
     async Task<double> WatchCountAsync(string result)
     {
         var metrics = await service.CreateClient().GetStringAsync("/metrics", Ct);
