@@ -102,6 +102,6 @@ public class DrainingApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (OwnsArgo) await Argo.DisposeAsync();
+        if (OwnsArgo && Argo is not null) await Argo.DisposeAsync(); // null when InitializeAsync failed
     }
 }
