@@ -76,7 +76,7 @@ public sealed class ArgoWorkflowWatch : IDisposable
         // 429 before any event is how Argo ends a watch that saw nothing (design §3, "How it ends").
         if ((int)response.StatusCode == 429) yield break;
         if (!response.IsSuccessStatusCode)
-            throw new WorkflowWatchException((int)response.StatusCode, Shorten(await response.Content.ReadAsStringAsync(silence.Token)));
+            throw new WorkflowWatchException((int)response.StatusCode, ArgoWorkflows.Shorten(await response.Content.ReadAsStringAsync(silence.Token)));
 
         connected();
         await using var stream = await response.Content.ReadAsStreamAsync(silence.Token);
@@ -101,7 +101,7 @@ public sealed class ArgoWorkflowWatch : IDisposable
             var message = error.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
             // The API server closed its watch: Argo says so with ResourceExhausted, "EOF".
             if (httpCode == 429 && message == "EOF") return (null, true);
-            throw new WorkflowWatchException(httpCode, Shorten(message));
+            throw new WorkflowWatchException(httpCode, ArgoWorkflows.Shorten(message));
         }
         if (!root.TryGetProperty("result", out var result) || !result.TryGetProperty("object", out var workflow)) return (null, false);
         var type = result.TryGetProperty("type", out var t) ? t.GetString() : null;
@@ -115,8 +115,6 @@ public sealed class ArgoWorkflowWatch : IDisposable
         var version = metadata.TryGetProperty("resourceVersion", out var v) ? v.GetString() : null;
         return (new WorkflowChange(purchaseId, phase, version), false);
     }
-
-    static string Shorten(string text) => text.Length <= 300 ? text : text[..300];
 
     public void Dispose() => http?.Dispose();
 }

@@ -306,7 +306,8 @@ sealed class ArgoWorkflows : IArgoWorkflows, IDisposable
         return failed;
     }
 
-    static string Shorten(string text) => text.Length <= MaxErrorLength ? text : text[..(MaxErrorLength - 1)] + "…";
+    /// <summary>An error as the outbox and the logs keep it: at most 300 characters.</summary>
+    internal static string Shorten(string text) => text.Length <= MaxErrorLength ? text : text[..(MaxErrorLength - 1)] + "…";
 
     public void Dispose() => http?.Dispose();
 }

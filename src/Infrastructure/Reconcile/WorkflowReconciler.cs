@@ -171,7 +171,8 @@ public sealed class WorkflowReconciler(
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
         var phases = readings.Select(r => (r.Purchase, r.Found.Phase, r.Found.Message, r.Found.StartedAt, r.Found.FinishedAt))
-            .Concat(deleted.Select(d => (d, WorkflowPhase.Deleted, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null)))
+            .Concat(deleted.Select(d => (Purchase: d, Phase: WorkflowPhase.Deleted, Message: (string?)null,
+                StartedAt: (DateTimeOffset?)null, FinishedAt: (DateTimeOffset?)null)))
             .ToList();
         // A reading that shows no new phase keeps the next read the claim set, so the row's indexed columns stay as
         // they are and PostgreSQL can update it in place (HOT): at scale, that is nearly every reading. A new phase is
@@ -190,14 +191,14 @@ public sealed class WorkflowReconciler(
             WHERE p.id = r.id AND p.workflow_checked_at = r.claimed_at
             """, connection, transaction))
         {
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item1.PurchaseId).ToArray() });
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item2).ToArray() });
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item3).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item4)).ToArray() });
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.Item5)).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Purchase.PurchaseId).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Phase).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Message).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.StartedAt)).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => Timestamp(p.FinishedAt)).ToArray() });
             record.Parameters.Add(new NpgsqlParameter { Value = now });
             record.Parameters.Add(new NpgsqlParameter { Value = Duration.FromTimeSpan(options.Value.Interval) });
-            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Item1.ClaimedAt).ToArray() });
+            record.Parameters.Add(new NpgsqlParameter { Value = phases.Select(p => p.Purchase.ClaimedAt).ToArray() });
             await record.ExecuteNonQueryAsync(ct);
         }
 

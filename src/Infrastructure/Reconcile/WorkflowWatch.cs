@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using Purchases.Infrastructure.Api;
 using Purchases.Infrastructure.Argo;
+using Purchases.Infrastructure.Persistence;
 using Quartz;
 
 namespace Purchases.Infrastructure.Reconcile;
@@ -33,7 +34,7 @@ public sealed class WorkflowWatch(ArgoWorkflowWatch argo, NpgsqlDataSource dataS
         });
         try
         {
-            await Task.WhenAll(FollowAsync(changes.Writer, ct), MarkDueAsync(changes.Reader, ct));
+            await Task.WhenAll(FollowAsync(changes.Writer, ct), RecordAsync(changes.Reader, ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -76,17 +77,21 @@ public sealed class WorkflowWatch(ArgoWorkflowWatch argo, NpgsqlDataSource dataS
         }
     }
 
-    async Task MarkDueAsync(ChannelReader<WorkflowChange> changes, CancellationToken ct)
+    async Task RecordAsync(ChannelReader<WorkflowChange> changes, CancellationToken ct)
     {
         var batch = new List<WorkflowChange>();
         while (await changes.WaitToReadAsync(ct))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && changes.TryRead(out var change)) batch.Add(change);
+            var seen = 0;
+            // A workflow Argo's controller has not seen yet shows no phase: nothing to read, so no round trip for the
+            // change every creation makes (the reconciler reads new workflows at its interval, as without the watch).
+            for (; seen < MaxBatch && changes.TryRead(out var change); seen++)
+                if (change.Phase != WorkflowPhase.Unknown) batch.Add(change);
             try
             {
-                var due = await MarkDueAsync(batch, ct);
-                metrics.Watched(due, batch.Count - due);
+                var due = batch.Count == 0 ? 0 : await MarkDueAsync(batch, ct);
+                metrics.Watched(due, seen - due);
                 if (due > 0) await (await schedulers.GetScheduler(ct)).TriggerJob(ReconcileJob.Key, ct);
             }
             catch (Exception e) when (ApiErrors.IsDatabaseUnavailable(e))
@@ -100,18 +105,14 @@ public sealed class WorkflowWatch(ArgoWorkflowWatch argo, NpgsqlDataSource dataS
         }
     }
 
-    /// <summary>
-    /// How many of the changes are news: a purchase not final whose workflow shows a phase, other than the one recorded.
-    /// (A workflow Argo's controller has not seen yet has none: the reconciler reads it at its interval, as without
-    /// the watch, rather than once per created workflow.)
-    /// </summary>
+    /// <summary>How many of the changes are news: a purchase not final whose workflow shows another phase than the one recorded.</summary>
     async Task<int> MarkDueAsync(IReadOnlyList<WorkflowChange> batch, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
             WITH news AS (
                 SELECT DISTINCT p.id, p.workflow_next_check_at AS next
                 FROM purchases p JOIN unnest($1::uuid[], $2::text[]) AS c(id, phase) ON c.id = p.id
-                WHERE p.status IN ('pending', 'in_progress') AND c.phase <> '' AND p.workflow_phase IS DISTINCT FROM c.phase),
+                WHERE p.status IN ('pending', 'in_progress') AND p.workflow_phase IS DISTINCT FROM c.phase),
             due AS (
                 UPDATE purchases p SET workflow_next_check_at = $3 FROM news WHERE p.id = news.id AND news.next > $3)
             SELECT count(*)::int FROM news

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Reconcile;
@@ -192,9 +190,9 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         Assert.Equal(HttpStatusCode.OK, (await Api.CreateClient().GetAsync("/readyz", Ct)).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(0.5), Ct); // past the exporter's scrape cache
         var metrics = await Api.CreateClient().GetStringAsync("/metrics", Ct);
-        var lag = Regex.Match(metrics, @"(?m)^purchases_reconcile_lag_seconds(\{[^}]*\})? (\S+)");
-        Assert.True(lag.Success, metrics);
-        return double.Parse(lag.Groups[2].Value, CultureInfo.InvariantCulture);
+        var lag = PrometheusText.ValueOf(metrics, "purchases_reconcile_lag_seconds");
+        Assert.True(lag.HasValue, metrics);
+        return lag.Value;
     }
 
     [Fact]

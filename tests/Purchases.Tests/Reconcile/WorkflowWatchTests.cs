@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Reconcile;
@@ -184,9 +182,7 @@ public sealed class WorkflowWatchTests(ApiFactory api, WorkflowWatchTests.Watchi
         for (var waited = 0; waited < 100 && value != until; waited++)
         {
             await Task.Delay(100, Ct);
-            var metrics = await service.CreateClient().GetStringAsync("/metrics", Ct);
-            var match = Regex.Match(metrics, @"(?m)^purchases_reconcile_watch_connected(\{[^}]*\})? (\S+)");
-            value = match.Success ? double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
+            value = PrometheusText.ValueOf(await service.CreateClient().GetStringAsync("/metrics", Ct), "purchases_reconcile_watch_connected");
         }
         return value ?? -1;
     }
@@ -194,7 +190,6 @@ public sealed class WorkflowWatchTests(ApiFactory api, WorkflowWatchTests.Watchi
     async Task<double> WatchCountAsync(string result)
     {
         var metrics = await service.CreateClient().GetStringAsync("/metrics", Ct);
-        var match = Regex.Match(metrics, $@"(?m)^purchases_reconcile_watch_changes_total\{{[^}}]*result=""{result}""[^}}]*\}} (\S+)");
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        return PrometheusText.ValueOf(metrics, "purchases_reconcile_watch_changes_total", $"result=\"{result}\"") ?? 0;
     }
 }
