@@ -9,7 +9,8 @@ namespace Purchases.Tests.Deploy;
 /// deploy/monitoring: the alert rules are valid and fire as they should (promtool), and the dashboard and the rules
 /// query only metrics the service exports (scraped from /metrics after every instrument has recorded something).
 /// </summary>
-public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service) : ApiTest(api), IClassFixture<DrainingApiFactory>
+public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service, WatchingApiFactory watching)
+    : ApiTest(api), IClassFixture<DrainingApiFactory>, IClassFixture<WatchingApiFactory>
 {
     const string Rules = "deploy/monitoring/prometheusrule.yaml";
     const string RuleTests = "deploy/monitoring/prometheusrule.test.yaml";
@@ -35,8 +36,15 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service) 
         await scenarios.FailedAsync();
         await scenarios.StuckAsync();
         await service.CreateClient().GetAsync("/readyz", Ct);
-        var text = await (await service.CreateClient().GetAsync("/metrics", Ct)).Content.ReadAsStringAsync(Ct);
-        return Regex.Matches(text, @"(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )").Select(m => m.Groups[1].Value).ToHashSet();
+        var text = await service.CreateClient().GetStringAsync("/metrics", Ct);
+        // The watch's gauge comes from a host whose reconciler follows Argo's watch, once it streams.
+        var watched = "";
+        for (var waited = 0; waited < 150 && PrometheusText.ValueOf(watched, "purchases_reconcile_watch_connected") != 1; waited++)
+        {
+            await Task.Delay(100, Ct);
+            watched = await watching.CreateClient().GetStringAsync("/metrics", Ct);
+        }
+        return Regex.Matches(text + watched, @"(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )").Select(m => m.Groups[1].Value).ToHashSet();
     }
 
     [Fact]
@@ -50,6 +58,7 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service) 
         Assert.All(used, name => Assert.True(exported.Contains(name), $"{name} is not exported; exported: {string.Join(", ", exported.Order())}"));
         Assert.Contains("purchases_outbox_oldest_pending_age_seconds", used);
         Assert.Contains("purchases_workflows_stuck", used);
+        Assert.Contains("purchases_reconcile_watch_connected", used);
         Assert.Contains("http_server_request_duration_seconds_bucket", used);
     }
 
@@ -86,7 +95,7 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service) 
             var (testCode, testOutput) = await RunAsync(promtool, dir, "test", "rules", "tests.yaml");
 
             Assert.True(checkCode == 0, checkOutput);
-            Assert.Contains("SUCCESS: 5 rules found", checkOutput);
+            Assert.Contains("SUCCESS: 6 rules found", checkOutput);
             Assert.True(testCode == 0, testOutput);
         }
         finally

@@ -6,18 +6,9 @@ namespace Purchases.Tests.Reconcile;
 /// Argo's watch as the reconciler's accelerator: the reconciler is on but reads each workflow only every hour, so a
 /// purchase that follows its workflow within seconds does so through the watch. Argo is the fake, the database real.
 /// </summary>
-public sealed class WorkflowWatchTests(ApiFactory api, WorkflowWatchTests.WatchingApiFactory service)
-    : ApiTest(api), IClassFixture<WorkflowWatchTests.WatchingApiFactory>
+public sealed class WorkflowWatchTests(ApiFactory api, WatchingApiFactory service)
+    : ApiTest(api), IClassFixture<WatchingApiFactory>
 {
-    public sealed class WatchingApiFactory : DrainingApiFactory
-    {
-        protected override IEnumerable<(string Key, string Value)> ExtraSettings =>
-            [
-                ("Reconcile:Enabled", "true"), ("Reconcile:Interval", "01:00:00"), ("Reconcile:MaxInterval", "01:00:00"),
-                ("Argo:Token", "Bearer watch-token"),
-            ];
-    }
-
     static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
     string _customer = "";
 
