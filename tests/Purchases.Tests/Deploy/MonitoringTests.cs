@@ -37,9 +37,11 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service, 
         await scenarios.StuckAsync();
         await service.CreateClient().GetAsync("/readyz", Ct);
         var text = await service.CreateClient().GetStringAsync("/metrics", Ct);
-        // The watch's gauge comes from a host whose reconciler follows Argo's watch, once it streams.
+        // The watch's series come from a host whose reconciler follows Argo's watch, once it told of a change.
+        var (_, workflow) = await new WorkflowScenarios(Api, watching, customer).SubmittedAsync();
+        watching.Argo.SetPhase(workflow, "Running");
         var watched = "";
-        for (var waited = 0; waited < 150 && PrometheusText.ValueOf(watched, "purchases_reconcile_watch_connected") != 1; waited++)
+        for (var waited = 0; waited < 150 && PrometheusText.ValueOf(watched, "purchases_reconcile_watch_changes_total", "result=\"due\"") is null; waited++)
         {
             await Task.Delay(100, Ct);
             watched = await watching.CreateClient().GetStringAsync("/metrics", Ct);
@@ -59,6 +61,7 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service, 
         Assert.Contains("purchases_outbox_oldest_pending_age_seconds", used);
         Assert.Contains("purchases_workflows_stuck", used);
         Assert.Contains("purchases_reconcile_watch_connected", used);
+        Assert.Contains("purchases_reconcile_watch_changes_total", used);
         Assert.Contains("http_server_request_duration_seconds_bucket", used);
     }
 
