@@ -284,9 +284,6 @@ namespace Purchases.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_outbox_entries_failed")
                         .HasFilter("state = 'failed'");
 
-                    b.HasIndex("State")
-                        .HasDatabaseName("ix_outbox_entries_state");
-
                     b.HasIndex("SubmittedAt")
                         .HasDatabaseName("ix_outbox_entries_submitted")
                         .HasFilter("state = 'submitted'");
@@ -318,6 +315,8 @@ namespace Purchases.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_outbox_entries_state", "state IN ('pending', 'submitted', 'failed')");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Purchases.Infrastructure.Persistence.Purchase", b =>
