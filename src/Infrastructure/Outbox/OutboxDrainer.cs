@@ -178,6 +178,9 @@ public sealed class OutboxDrainer(
     /// <summary>
     /// Marks a batch's accepted entries submitted in one statement, each only where the lease is still ours (a
     /// drainer that lost its lease leaves the entry to the next one, whose call Argo answers with AlreadyExists).
+    /// No <c>state = 'pending'</c>: an entry holds a lease only while pending (every change of state clears it), and
+    /// that condition let the planner read the batch through the due index, every pending entry a batch, when its
+    /// statistics said few were pending (6,800 buffers a batch of 100 in a burst of 10,000, against 2,200).
     /// </summary>
     async Task SubmittedAsync(IReadOnlyCollection<Accepted> accepted, string owner)
     {
@@ -188,7 +191,7 @@ public sealed class OutboxDrainer(
             SET state = 'submitted', submitted_at = $1, updated_at = $1, argo_uid = r.uid, last_status = NULL,
                 locked_until = NULL, locked_by = NULL
             FROM unnest($2::uuid[], $3::text[]) AS r(id, uid)
-            WHERE o.id = r.id AND o.locked_by = $4 AND o.state = 'pending'
+            WHERE o.id = r.id AND o.locked_by = $4
             RETURNING o.id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now });
