@@ -10,7 +10,7 @@ public sealed class ReconcileMetrics
     readonly Counter<long> _transitions;
     readonly Counter<long> _watched;
     WorkflowStatisticsSnapshot _last = WorkflowStatisticsSnapshot.Empty;
-    volatile object? _watching;
+    volatile int _watching = -1; // 1 streaming, 0 down, -1 before the watch's first attempt (or with it off)
 
     public ReconcileMetrics(IMeterFactory meters)
     {
@@ -21,7 +21,7 @@ public sealed class ReconcileMetrics
         _watched = meter.CreateCounter<long>("purchases.reconcile.watch.changes",
             description: "Workflow changes from Argo's watch, by result (due: a purchase read now; known: nothing new)");
         meter.CreateObservableGauge("purchases.reconcile.watch.connected",
-            () => _watching is bool connected ? [new Measurement<int>(connected ? 1 : 0)] : Array.Empty<Measurement<int>>(),
+            () => _watching is var state and >= 0 ? [new Measurement<int>(state)] : Array.Empty<Measurement<int>>(),
             description: "1 while Argo streams the watch of our workflows, 0 while it is down (absent with Reconcile:Watch off)");
         meter.CreateObservableGauge("purchases.workflows", () => _last.ByPhase.Select(p =>
                 new Measurement<long>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
@@ -45,7 +45,7 @@ public sealed class ReconcileMetrics
         if (known > 0) _watched.Add(known, new KeyValuePair<string, object?>("result", "known"));
     }
 
-    public void Watching(bool connected) => _watching = connected;
+    public void Watching(bool connected) => _watching = connected ? 1 : 0;
 
     public void Transitioned(string reason) => _transitions.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -40,12 +40,8 @@ public sealed class MonitoringTests(ApiFactory api, DrainingApiFactory service, 
         // The watch's series come from a host whose reconciler follows Argo's watch, once it told of a change.
         var (_, workflow) = await new WorkflowScenarios(Api, watching, customer).SubmittedAsync();
         watching.Argo.SetPhase(workflow, "Running");
-        var watched = "";
-        for (var waited = 0; waited < 150 && PrometheusText.ValueOf(watched, "purchases_reconcile_watch_changes_total", "result=\"due\"") is null; waited++)
-        {
-            await Task.Delay(100, Ct);
-            watched = await watching.CreateClient().GetStringAsync("/metrics", Ct);
-        }
+        var watched = await PrometheusText.ScrapeUntilAsync(watching.CreateClient(),
+            scrape => PrometheusText.ValueOf(scrape, "purchases_reconcile_watch_changes_total", "result=\"due\"") is not null, Ct);
         return Regex.Matches(text + watched, @"(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )").Select(m => m.Groups[1].Value).ToHashSet();
     }
 

@@ -13,4 +13,16 @@ public static class PrometheusText
         var match = Regex.Match(scrape, $@"(?m)^{Regex.Escape(series)}{labels} (\S+)");
         return match.Success ? double.Parse(match.Groups[match.Groups.Count - 1].Value, CultureInfo.InvariantCulture) : null;
     }
+
+    /// <summary>Scrapes <c>/metrics</c> every 100 ms until <paramref name="done"/> holds (at most 15 s); the last scrape.</summary>
+    public static async Task<string> ScrapeUntilAsync(HttpClient client, Func<string, bool> done, CancellationToken ct)
+    {
+        var scrape = "";
+        for (var waited = 0; waited < 150 && !done(scrape); waited++)
+        {
+            await Task.Delay(100, ct);
+            scrape = await client.GetStringAsync("/metrics", ct);
+        }
+        return scrape;
+    }
 }

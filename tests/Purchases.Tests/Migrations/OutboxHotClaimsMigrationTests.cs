@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Purchases.Tests.Migrations;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace Purchases.Tests.Migrations;
 /// </summary>
 public sealed class OutboxHotClaimsMigrationTests
 {
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task Entries_are_kept_and_a_batch_leased_after_the_migration_is_updated_in_place()
     {
@@ -36,17 +40,17 @@ public sealed class OutboxHotClaimsMigrationTests
     /// <summary>Leases every pending entry as the drain does, in one transaction; how many row versions stayed in place.</summary>
     static async Task<long> LeasedInPlaceAsync(MigrationDatabase database)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await using var lease = new Npgsql.NpgsqlCommand("""
+        await using var connection = await database.DataSource.OpenConnectionAsync(Ct);
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        await using var lease = new NpgsqlCommand("""
             UPDATE outbox_entries SET locked_until = now() + interval '5 minutes', locked_by = 'test'
             WHERE id IN (SELECT id FROM outbox_entries WHERE state = 'pending' ORDER BY next_attempt_at, id FOR UPDATE SKIP LOCKED)
             """, connection, transaction);
-        await lease.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        await using var hot = new Npgsql.NpgsqlCommand(
+        await lease.ExecuteNonQueryAsync(Ct);
+        await using var hot = new NpgsqlCommand(
             "SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'outbox_entries'", connection, transaction);
-        var inPlace = (long)(await hot.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-        await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        var inPlace = (long)(await hot.ExecuteScalarAsync(Ct))!;
+        await transaction.CommitAsync(Ct);
         return inPlace;
     }
 }

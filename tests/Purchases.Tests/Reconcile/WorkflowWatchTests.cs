@@ -169,13 +169,9 @@ public sealed class WorkflowWatchTests(ApiFactory api, WatchingApiFactory servic
 
     async Task<double> WatchConnectedAsync(double until)
     {
-        double? value = null;
-        for (var waited = 0; waited < 100 && value != until; waited++)
-        {
-            await Task.Delay(100, Ct);
-            value = PrometheusText.ValueOf(await service.CreateClient().GetStringAsync("/metrics", Ct), "purchases_reconcile_watch_connected");
-        }
-        return value ?? -1;
+        const string series = "purchases_reconcile_watch_connected";
+        var scrape = await PrometheusText.ScrapeUntilAsync(service.CreateClient(), s => PrometheusText.ValueOf(s, series) == until, Ct);
+        return PrometheusText.ValueOf(scrape, series) ?? -1;
     }
 
     async Task<double> WatchCountAsync(string result)
