@@ -99,7 +99,8 @@ public sealed class LocalPostgresCluster : IDisposable
 
     public void EnsureDatabase(string database)
     {
-        using var connection = new Npgsql.NpgsqlConnection(ConnectionString("postgres"));
+        // Unpooled: a pooled connection may belong to an earlier cluster stopped on the same port (57P01 on first use).
+        using var connection = new Npgsql.NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
         connection.Open();
         using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
             { Parameters = { new() { Value = database } } };
