@@ -8,7 +8,7 @@ namespace Purchases.Bench;
 
 /// <summary>
 /// The reconciler's rate: N purchases whose workflows Argo accepted (purchases and <c>submitted</c> entries inserted
-/// with SQL in one transaction, their workflows seeded at the fake Argo), every workflow then answering
+/// with SQL in one transaction, their first reads due as the drain makes them, their workflows seeded at the fake Argo), every workflow then answering
 /// <c>Failed</c>. Timed from the first purchase the reconciler failed to the last (their <c>updated_at</c>, written by
 /// the reconciler), so the job's schedule does not count; the fake Argo's counters give the calls per purchase.
 /// The tables are analyzed after the insert. With <c>--running-first</c> every workflow first answers
@@ -29,8 +29,10 @@ public static class ReconcileRate
         var ids = new List<Guid>(n);
         await using (var command = dataSource.CreateCommand("""
             WITH p AS (
-                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to)
-                SELECT gen_random_uuid(), 'bench-user', $1, 'pending', 0, now(), now(), current_date, current_date FROM generate_series(1, $2)
+                INSERT INTO purchases (id, "user", retailer_id, status, rows_uploaded, created_at, updated_at, delivery_from, delivery_to,
+                                       workflow_next_check_at)
+                SELECT gen_random_uuid(), 'bench-user', $1, 'pending', 0, now(), now(), current_date, current_date, now()
+                FROM generate_series(1, $2)
                 RETURNING id)
             INSERT INTO outbox_entries (id, purchase_id, payload, workflow_name, state, submitted_at, next_attempt_at,
                                         created_at, updated_at)

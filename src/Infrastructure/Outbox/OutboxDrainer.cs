@@ -177,7 +177,8 @@ public sealed class OutboxDrainer(
 
     /// <summary>
     /// Marks a batch's accepted entries submitted in one statement, each only where the lease is still ours (a
-    /// drainer that lost its lease leaves the entry to the next one, whose call Argo answers with AlreadyExists).
+    /// drainer that lost its lease leaves the entry to the next one, whose call Argo answers with AlreadyExists), and
+    /// makes each accepted workflow's first read due, which puts its purchase on the reconciler's work list.
     /// No <c>state = 'pending'</c>: an entry holds a lease only while pending (every change of state clears it), and
     /// that condition let the planner read the batch through the due index, every pending entry a batch, when its
     /// statistics said few were pending (6,800 buffers a batch of 100 in a burst of 10,000, against 2,200).
@@ -187,12 +188,19 @@ public sealed class OutboxDrainer(
         if (accepted.Count == 0) return;
         var now = clock.GetCurrentInstant();
         await using var command = dataSource.CreateCommand("""
-            UPDATE outbox_entries o
-            SET state = 'submitted', submitted_at = $1, updated_at = $1, argo_uid = r.uid, last_status = NULL,
-                locked_until = NULL, locked_by = NULL
-            FROM unnest($2::uuid[], $3::text[]) AS r(id, uid)
-            WHERE o.id = r.id AND o.locked_by = $4
-            RETURNING o.id
+            WITH submitted AS (
+                UPDATE outbox_entries o
+                SET state = 'submitted', submitted_at = $1, updated_at = $1, argo_uid = r.uid, last_status = NULL,
+                    locked_until = NULL, locked_by = NULL
+                FROM unnest($2::uuid[], $3::text[]) AS r(id, uid)
+                WHERE o.id = r.id AND o.locked_by = $4
+                RETURNING o.id, o.kind, o.purchase_id),
+            followed AS (
+                UPDATE purchases p SET workflow_next_check_at = $1
+                FROM submitted s
+                WHERE s.kind = 'argo.workflow.create' AND p.id = s.purchase_id
+                  AND p.status IN ('pending', 'in_progress') AND p.workflow_next_check_at IS NULL)
+            SELECT id FROM submitted
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = accepted.Select(a => a.Entry.Id).ToArray() });

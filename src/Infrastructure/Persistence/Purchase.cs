@@ -24,7 +24,7 @@ public sealed class Purchase
     public Instant? WorkflowFinishedAt { get; set; }
     /// <summary>When the reconciler last read (or claimed, to read) the workflow.</summary>
     public Instant? WorkflowCheckedAt { get; set; }
-    /// <summary>When the reconciler reads the workflow next; null: as soon as it can (never read, or just retried).</summary>
+    /// <summary>When the reconciler reads the workflow next (due once Argo accepted it); null until then.</summary>
     public Instant? WorkflowNextCheckAt { get; set; }
     /// <summary>When the phase last changed: with <see cref="UpdatedAt"/>, the progress a stuck purchase lacks.</summary>
     public Instant? WorkflowChangedAt { get; set; }

@@ -14,7 +14,7 @@ namespace Purchases.Infrastructure.Reconcile;
 
 /// <summary>
 /// Follows every workflow Argo accepted until its purchase is final: claims due purchases (not final, entry
-/// submitted, <c>workflow_next_check_at</c> passed) by stamping when they were read and when they are due again (for a
+/// submitted, <c>workflow_next_check_at</c> passed: the drain sets it when Argo accepts) by stamping when they were read and when they are due again (for a
 /// workflow pending or running without progress, a tenth of how long it has shown none, between
 /// <see cref="ReconcileOptions.Interval"/> and <see cref="ReconcileOptions.MaxInterval"/>; else the interval), reads
 /// the workflows' phases outside any transaction (one list by label selector per 50, a GET for each the list lacks),
@@ -137,9 +137,9 @@ public sealed class WorkflowReconciler(
             WITH due AS (
                 SELECT p.id FROM purchases p
                 WHERE p.status IN ('pending', 'in_progress')
-                  AND (p.workflow_next_check_at IS NULL OR p.workflow_next_check_at <= $1)
+                  AND p.workflow_next_check_at <= $1
                   AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted')
-                ORDER BY p.workflow_next_check_at NULLS FIRST
+                ORDER BY p.workflow_next_check_at
                 LIMIT $2
                 FOR UPDATE OF p SKIP LOCKED)
             UPDATE purchases p SET workflow_checked_at = $1, workflow_next_check_at = $1 + CASE

@@ -82,7 +82,10 @@ public static class WorkflowRetry
             : null;
     }
 
-    /// <summary>One statement: the purchase (still failed) back to pending, and for a re-creation its entry due now.</summary>
+    /// <summary>
+/// One statement: the purchase (still failed) back to pending; retried in place, its workflow read at once; created
+/// again, its entry due now (and its workflow read once Argo accepts it).
+/// </summary>
     static async Task<int?> BackToPendingAsync(NpgsqlDataSource dataSource, WebhookOptions webhooks, Guid id, RetryAction action, string retriedBy,
         Instant now, CancellationToken ct)
     {
@@ -92,7 +95,7 @@ public static class WorkflowRetry
                        retry_count = retry_count + 1, last_retried_at = $2, last_retried_by = $3,
                        workflow_phase = CASE WHEN $4 THEN '' ELSE NULL END, workflow_message = NULL,
                        workflow_started_at = NULL, workflow_finished_at = NULL,
-                       workflow_checked_at = NULL, workflow_next_check_at = NULL, workflow_changed_at = $2
+                       workflow_checked_at = NULL, workflow_next_check_at = CASE WHEN $4 THEN $2 END, workflow_changed_at = $2
                 WHERE id = $1 AND status = 'failed'
                 RETURNING id, "user", retailer_id, status, 'failed' AS previous_status, error, created_at, updated_at, retry_count
                 """, first: 5)},

@@ -11,7 +11,7 @@ public sealed record WorkflowStatisticsSnapshot(IReadOnlyDictionary<string, long
 
 /// <summary>
 /// Workflows of the purchases that are not final: by phase, how many are stuck, and the reconciler's lag (how long
-/// the most overdue read has been due; a workflow never read is due since Argo accepted it).
+/// the most overdue read has been due; a workflow never read is due from when Argo accepted it).
 /// </summary>
 public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock, IOptions<ReconcileOptions> options,
     ReconcileMetrics metrics)
@@ -35,8 +35,7 @@ public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock
         await using var command = dataSource.CreateCommand($"""
             SELECT coalesce(p.workflow_phase, 'unread') AS phase, count(*),
                    count(*) FILTER (WHERE {StuckCondition(1)}),
-                   min(coalesce(p.workflow_next_check_at, (SELECT o.submitted_at FROM outbox_entries o
-                       WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted')))
+                   min(p.workflow_next_check_at)
             FROM purchases p
             WHERE p.status IN ('pending', 'in_progress')
             GROUP BY 1

@@ -54,7 +54,7 @@ public sealed class WorkflowScenarios(ApiFactory api, DrainingApiFactory service
     /// <summary>Reconciles every purchase that is not final now, as if its next read were due.</summary>
     public async Task ReconcileNowAsync()
     {
-        await api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = NULL");
+        await api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = now() WHERE workflow_next_check_at IS NOT NULL");
         await service.ReconcileAsync();
     }
 }

@@ -23,7 +23,7 @@ public sealed class ReconcileCadenceMigrationTests
                     'Succeeded', '2026-12-01T08:00:00Z');
             """);
 
-        await database.MigrateAsync();
+        await database.MigrateAsync("ReconcileCadence");
 
         Assert.Equal("3:-,2:01 09:00,1:01 10:00,4:-", await database.ScalarAsync("""
             SELECT string_agg(right(id::text, 1) || ':' || coalesce(to_char(workflow_next_check_at AT TIME ZONE 'UTC', 'DD HH24:MI'), '-'), ','

@@ -74,6 +74,40 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     }
 
     [Fact]
+    public async Task A_purchase_joins_the_reconcilers_work_when_Argo_accepts_its_workflow_and_not_before()
+    {
+        service.Argo.AlwaysRespond(503);
+        var waiting = await service.CreateClient().WithToken(_customer).SubmitAsync("trebolenergia");
+        await WaitAsync(() => Api.ScalarAsync<int>("SELECT attempts FROM outbox_entries WHERE purchase_id = $1", waiting), 1);
+
+        // Behind an outage those still in the outbox are not on the work list (its index leaves them out), so a
+        // backlog of them costs the reconciler's claims nothing (bench/FINDINGS.md).
+        Assert.Equal(0, await service.ReconcileAsync());
+        Assert.Equal(0, service.Argo.ListCalls);
+        Assert.True(await Api.ScalarAsync<bool>("SELECT workflow_next_check_at IS NULL FROM purchases WHERE id = $1", waiting));
+
+        service.Argo.AlwaysRespond(null);
+        // Its retry due now (rather than moving this class's clock past the backoff, which its other tests share).
+        await Api.ExecuteAsync("UPDATE outbox_entries SET next_attempt_at = now() WHERE purchase_id = $1", waiting);
+        await Scenarios.AllSubmittedAsync();
+
+        // Accepted: its first read is due from that moment.
+        Assert.True(await Api.ScalarAsync<bool>("""
+            SELECT p.workflow_next_check_at = o.submitted_at FROM purchases p JOIN outbox_entries o ON o.purchase_id = p.id
+            WHERE p.id = $1 AND o.state = 'submitted'
+            """, waiting));
+        service.Argo.SetPhase($"purchase-{waiting}", "Running");
+        Assert.Equal(1, await service.ReconcileAsync());
+        Assert.Equal("pending|-|Running", await PurchaseAsync(waiting));
+    }
+
+    async Task WaitAsync(Func<Task<int>> read, int expected)
+    {
+        for (var poll = 0; poll < 100 && await read() != expected; poll++) await Task.Delay(50, Ct);
+        Assert.Equal(expected, await read());
+    }
+
+    [Fact]
     public async Task A_workflow_the_list_does_not_show_is_read_on_its_own_and_only_a_404_means_deleted()
     {
         var (cached, cachedWorkflow) = await SubmittedAsync();
@@ -120,7 +154,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     /// <summary>The purchase's last progress (a phase change or an update) that long ago, and its next read due now.</summary>
     Task NoProgressForAsync(Guid id, string interval) => Api.ExecuteAsync($"""
         UPDATE purchases SET workflow_changed_at = now() - interval '{interval}', updated_at = now() - interval '{interval}',
-                             workflow_next_check_at = NULL
+                             workflow_next_check_at = now()
         WHERE id = $1
         """, id);
 
@@ -174,9 +208,9 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
     public async Task A_workflow_never_read_counts_in_the_lag_from_when_argo_accepted_it()
     {
         var (id, _) = await SubmittedAsync();
-        await Api.ExecuteAsync("""
-            UPDATE outbox_entries SET submitted_at = now() - interval '90 seconds' WHERE purchase_id = $1
-            """, id);
+        // Accepted ninety seconds ago: the drain made its first read due then.
+        await Api.ExecuteAsync("UPDATE outbox_entries SET submitted_at = now() - interval '90 seconds' WHERE purchase_id = $1", id);
+        await Api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = now() - interval '90 seconds' WHERE id = $1", id);
 
         Assert.Equal("pending|-|-", await PurchaseAsync(id));
         Assert.InRange(await ReconcileLagAsync(), 90, 120);
@@ -205,7 +239,7 @@ public sealed class WorkflowReconcilerTests(ApiFactory api, DrainingApiFactory s
         service.Argo.ListsAnswerAfter(TimeSpan.FromSeconds(1));
         var (lists, claimed) = (service.Argo.ListCalls, await CheckedAtAsync(id));
 
-        await Api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = NULL WHERE id = $1", id);
+        await Api.ExecuteAsync("UPDATE purchases SET workflow_next_check_at = now() WHERE id = $1", id);
         var run = service.ReconcileAsync();
         await ClaimedSinceAsync(id, claimed);
         // What Argo's watch does when it reports a change meanwhile.

@@ -19,8 +19,10 @@ internal sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         // The same within one status (a retailer's failed purchases among 100,000 completed ones).
         b.HasIndex(p => new { p.UserName, p.Status, p.CreatedAt, p.Id }).HasDatabaseName("ix_purchases_user_status_created")
             .IsDescending(false, false, true, true);
-        // The reconciler's work list: purchases that are not final, the longest due first.
-        b.HasIndex(p => p.WorkflowNextCheckAt).HasDatabaseName("ix_purchases_reconcile").HasNullSortOrder(NullSortOrder.NullsFirst)
-            .HasFilter("status IN ('pending', 'in_progress')");
+        // The reconciler's work list: purchases that are not final and whose workflow Argo accepted (the drain sets the
+        // first read then), the longest due first. Those still in the outbox stay out of it: behind an Argo outage they
+        // can be a hundred thousand, and every claim read them all.
+        b.HasIndex(p => p.WorkflowNextCheckAt).HasDatabaseName("ix_purchases_reconcile")
+            .HasFilter("status IN ('pending', 'in_progress') AND workflow_next_check_at IS NOT NULL");
     }
 }

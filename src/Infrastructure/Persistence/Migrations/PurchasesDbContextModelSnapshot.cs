@@ -414,9 +414,7 @@ namespace Purchases.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("WorkflowNextCheckAt")
                         .HasDatabaseName("ix_purchases_reconcile")
-                        .HasFilter("status IN ('pending', 'in_progress')");
-
-                    NpgsqlIndexBuilderExtensions.HasNullSortOrder(b.HasIndex("WorkflowNextCheckAt"), new[] { NullSortOrder.NullsFirst });
+                        .HasFilter("status IN ('pending', 'in_progress') AND workflow_next_check_at IS NOT NULL");
 
                     b.HasIndex("UserName", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
