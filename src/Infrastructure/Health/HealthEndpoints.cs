@@ -50,7 +50,7 @@ public static class HealthEndpoints
             return ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
                 new { Status = "unavailable", Database = "unreachable", ArgoConfigured = argoConfigured });
 
-        var outbox = (OutboxStatisticsSnapshot)entry.Data["outbox"];
+        var outbox = (OutboxBacklog)entry.Data["outbox"];
         return ApiErrors.WriteAsync(context, StatusCodes.Status200OK, new ReadinessBody(
             report.Status == HealthStatus.Healthy ? "ready" : "degraded", "ok", argoConfigured,
             new { outbox.Pending, outbox.Failed, outbox.OldestPendingAgeSeconds },

@@ -16,11 +16,11 @@ public sealed class ReadinessCheck(OutboxStatistics statistics, WorkflowStatisti
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        OutboxStatisticsSnapshot outbox;
+        OutboxBacklog outbox;
         WorkflowStatisticsSnapshot reconcile;
         try
         {
-            outbox = await statistics.ReadAsync(ct);
+            outbox = await statistics.ReadBacklogAsync(ct);
             reconcile = await workflows.ReadAsync(ct);
         }
         catch (Exception e) when (Api.ApiErrors.IsDatabaseUnavailable(e))

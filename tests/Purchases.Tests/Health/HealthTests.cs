@@ -35,4 +35,27 @@ public sealed class HealthTests(ApiFactory api) : ApiTest(api)
         Assert.InRange(outbox.GetProperty("oldest_pending_age_seconds").GetDouble(), 89, 120);
         Assert.False(body.TryGetProperty("read_replica", out _)); // only with ConnectionStrings:PurchasesRead
     }
+
+    [Fact]
+    public async Task Readyz_and_its_gauges_count_what_waits_or_failed_and_the_operators_stats_count_every_entry()
+    {
+        await Api.InsertAsync(3, "pending", createdAgo: "2 minutes");
+        await Api.InsertAsync(2, "failed");
+        await Api.InsertAsync(50, "submitted");
+
+        var outbox = (await BodyOf(await Api.ClientWith(null).GetAsync("/readyz", Ct))).GetProperty("outbox");
+        var scrape = await PrometheusText.ScrapeUntilAsync(Api.CreateClient(),
+            s => PrometheusText.ValueOf(s, "purchases_outbox_entries", "state=\"pending\"") == 3, Ct);
+        var operatorToken = await Api.IssueTokenAsync("operator", "alice");
+        var stats = await BodyOf(await Api.ClientFor(operatorToken).GetAsync("/api/v0/admin/outbox/stats", Ct));
+
+        Assert.Equal((3, 2), (outbox.GetProperty("pending").GetInt32(), outbox.GetProperty("failed").GetInt32()));
+        Assert.InRange(outbox.GetProperty("oldest_pending_age_seconds").GetDouble(), 119, 180);
+        Assert.Equal(2, PrometheusText.ValueOf(scrape, "purchases_outbox_entries", "state=\"failed\""));
+        // Submitted entries (a week of them at scale) are not counted by the probes: the readiness check reads the
+        // partial indexes of pending and failed entries only.
+        Assert.Null(PrometheusText.ValueOf(scrape, "purchases_outbox_entries", "state=\"submitted\""));
+        Assert.Equal((3, 50, 2), (stats.GetProperty("pending").GetInt32(), stats.GetProperty("submitted").GetInt32(),
+            stats.GetProperty("failed").GetInt32()));
+    }
 }
