@@ -64,6 +64,9 @@ public sealed class KubernetesManifestTests
             Assert.Equal(path, (string?)get["path"]);
             Assert.True(get["port"]!.ToString() == port["name"]?.ToString() || get["port"]!.ToString() == "8080", $"{probe} port {get["port"]}");
         }
+        // A large backlog (an Argo outage) makes readiness slower; Kubernetes' default 1 s would then take the
+        // instances out of the Service just when they must keep taking purchases.
+        Assert.True((int?)Container["readinessProbe"]!["timeoutSeconds"] >= 5);
     }
 
     [Fact]
