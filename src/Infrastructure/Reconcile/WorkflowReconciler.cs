@@ -14,11 +14,11 @@ namespace Purchases.Infrastructure.Reconcile;
 
 /// <summary>
 /// Follows every workflow Argo accepted until its purchase is final: claims due purchases (not final, entry
-/// submitted, <c>workflow_next_check_at</c> passed: the drain sets it when Argo accepts) by stamping when they were read and when they are due again (for a
-/// workflow pending or running without progress, a tenth of how long it has shown none, between
-/// <see cref="ReconcileOptions.Interval"/> and <see cref="ReconcileOptions.MaxInterval"/>; else the interval), reads
-/// the workflows' phases outside any transaction (one list by label selector per 50, a GET for each the list lacks),
-/// records them (a new phase: due again an interval later), and fails the purchase when the workflow failed, was
+/// submitted, <c>workflow_next_check_at</c> passed: the drain sets the first when Argo accepts) by stamping when they
+/// were read and when they are due again (for a workflow pending or running without progress, a tenth of how long it
+/// has shown none, between <see cref="ReconcileOptions.Interval"/> and <see cref="ReconcileOptions.MaxInterval"/>;
+/// else the interval), reads the workflows' phases outside any transaction (one list by label selector per 50, a GET
+/// for each the list lacks), records them (a new phase: due again an interval later), and fails the purchase when the workflow failed, was
 /// deleted, or succeeded without reporting back. Every transition is guarded in SQL by the purchase still not being
 /// final, so a report-back (update-purchase) always wins, whichever commits first.
 /// </summary>

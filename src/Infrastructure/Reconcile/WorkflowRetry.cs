@@ -83,9 +83,9 @@ public static class WorkflowRetry
     }
 
     /// <summary>
-/// One statement: the purchase (still failed) back to pending; retried in place, its workflow read at once; created
-/// again, its entry due now (and its workflow read once Argo accepts it).
-/// </summary>
+    /// One statement: the purchase (still failed) back to pending; retried in place, its workflow read at once; created
+    /// again, its entry due now (and its workflow read once Argo accepts it).
+    /// </summary>
     static async Task<int?> BackToPendingAsync(NpgsqlDataSource dataSource, WebhookOptions webhooks, Guid id, RetryAction action, string retriedBy,
         Instant now, CancellationToken ct)
     {
