@@ -13,7 +13,8 @@ namespace Purchases.Bench;
 /// server must receive it) without parsing it, then ONE transaction exactly like the service's: a batch with the
 /// purchase row and the outbox row, a binary COPY of the pre-built rows (the same local times, instants and MW as the
 /// body), commit. The outbox entry is due in 9999 so that the service's drain leaves it alone (it still lands in the
-/// same indexes). No authentication, no JSON parsing, no validation.</item>
+/// same indexes). No authentication, no JSON parsing, no validation. With <c>&amp;drain=1</c> (when started with
+/// <c>--argo</c>) the entry is due for <see cref="LimitDrain"/> instead, nudged after the commit.</item>
 /// <item><c>GET /limit/purchase/{id}?user=U</c>: ONE SELECT (purchase LEFT JOIN its outbox entry) and the same JSON
 /// fields as get-purchase, written with Utf8JsonWriter. No authentication.</item>
 /// </list>
@@ -33,6 +34,8 @@ public static class Limits
             sets[rows.Length] = new Prebuilt([.. rows.Select(r => r.Local)], [.. rows.Select(r => r.Instant)], [.. rows.Select(r => r.Mw)]);
 
         await using var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "limits" }.UseNodaTime().Build();
+        using var argo = args.Get("argo") is { } argoUrl ? new HttpClient { BaseAddress = new Uri(argoUrl) } : null;
+        var drain = argo is null ? null : new LimitDrain(dataSource, argo);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -55,6 +58,7 @@ public static class Limits
             var retailer = ctx.Request.Query["retailer"].ToString() is { Length: > 0 } r ? r : "bench-limit";
             var id = Guid.CreateVersion7();
             var now = SystemClock.Instance.GetCurrentInstant();
+            var drained = drain is not null && ctx.Request.Query["drain"] == "1";
 
             await using (var connection = await dataSource.OpenConnectionAsync(ct))
             await using (var transaction = await connection.BeginTransactionAsync(ct))
@@ -85,7 +89,7 @@ public static class Limits
                         Value = $$"""{"user":"{{user}}","retailer_id":"{{retailer}}"}""", NpgsqlDbType = NpgsqlDbType.Jsonb,
                     });
                     outbox.Parameters.Add(new NpgsqlParameter { Value = $"limit-{id:D}" });
-                    outbox.Parameters.Add(new NpgsqlParameter { Value = NeverDue });
+                    outbox.Parameters.Add(new NpgsqlParameter { Value = drained ? LimitDrain.Due : NeverDue });
                     outbox.Parameters.Add(new NpgsqlParameter { Value = now });
                     batch.BatchCommands.Add(outbox);
                     await batch.ExecuteNonQueryAsync(ct);
@@ -107,6 +111,7 @@ public static class Limits
                 }
                 await transaction.CommitAsync(CancellationToken.None);
             }
+            if (drained) drain!.Nudge();
 
             ctx.Response.StatusCode = 201;
             ctx.Response.ContentType = "application/json";
@@ -177,7 +182,9 @@ public static class Limits
             json.WriteEndObject();
         });
 
+        var draining = drain?.RunAsync(app.Lifetime.ApplicationStopping);
         await app.RunAsync();
+        if (draining is not null) await draining.ContinueWith(_ => { }, TaskScheduler.Default);
         return 0;
     }
 
