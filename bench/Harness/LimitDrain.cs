@@ -22,6 +22,8 @@ public sealed class LimitDrain(NpgsqlDataSource dataSource, HttpClient argo)
     public static readonly Instant Due = Instant.FromUtc(9000, 1, 1, 0, 0);
     const int BatchSize = 100, Parallelism = 8;
     static readonly MediaTypeHeaderValue Json = new("application/json");
+    // The service's creates carry their trace's context (tracing is on); the same bytes here.
+    const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -117,11 +119,12 @@ public sealed class LimitDrain(NpgsqlDataSource dataSource, HttpClient argo)
             json.WriteString("purchases/purchase-id", id);
             json.WriteString("purchases/user", user);
             json.WriteString("purchases/retailer-id", retailer);
-            json.WriteString("purchases/template", "purchase-strategy");
+            json.WriteString("workflows.argoproj.io/workflow-template", "purchase-strategy");
             json.WriteEndObject();
             json.WriteStartObject("annotations");
             json.WriteString("purchases/user", user);
             json.WriteString("purchases/retailer-id", retailer);
+            json.WriteString("purchases/traceparent", TraceParent);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteStartObject("spec");
@@ -130,7 +133,7 @@ public sealed class LimitDrain(NpgsqlDataSource dataSource, HttpClient argo)
             json.WriteEndObject();
             json.WriteStartObject("arguments");
             json.WriteStartArray("parameters");
-            foreach (var (key, value) in new[] { ("purchase_id", id), ("user", user), ("retailer_id", retailer), ("traceparent", "") })
+            foreach (var (key, value) in new[] { ("purchase_id", id), ("user", user), ("retailer_id", retailer), ("traceparent", TraceParent) })
             {
                 json.WriteStartObject();
                 json.WriteString("name", key);
