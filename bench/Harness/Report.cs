@@ -437,7 +437,9 @@ public static class Report
             foreach (var (scenario, name) in new[] { ("vol-submit96", "submit-96"), ("vol-get", "get"), ("vol-outbox-list", "failed outbox entries, 100 a page (operator)") })
             {
                 var (small, big) = (Wrk(scenario, "small"), Wrk(scenario, "volume"));
-                md.AppendLine($"| {name} | {Rps(small)}, p99 {Ms(small?.P99)} | {Rps(big)}, p99 {Ms(big?.P99)} | **{X(Div(small?.Rps, big?.Rps))}** |");
+                string WrkRounds(string side) => string.Join(", ", wrk.Where(l => l.S("scenario") == scenario && l.S("target") == side)
+                    .OrderBy(l => l.D("round")).Select(l => Num(l.D("wrk", "rps"), 0)));
+                md.AppendLine($"| {name} (req/s of the rounds: {WrkRounds("small")} / {WrkRounds("volume")}) | {Rps(small)}, p99 {Ms(small?.P99)} | {Rps(big)}, p99 {Ms(big?.P99)} | **{X(Div(small?.Rps, big?.Rps))}** |");
             }
             md.AppendLine($"| submit-35,040 (median of {VolSeq("small")?.D("n"):0}) | {Ms(VolSeq("small")?.D("median_ms"))} | {Ms(VolSeq("volume")?.D("median_ms"))} | **{X(Div(VolSeq("volume")?.D("median_ms"), VolSeq("small")?.D("median_ms")))}** |");
             string Rounds(string target) => string.Join(", ", VolDrains(target).Select(l => Num(l.D("entries_per_s"), 0)));
