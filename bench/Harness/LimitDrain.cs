@@ -34,7 +34,15 @@ public sealed class LimitDrain(NpgsqlDataSource dataSource, HttpClient argo)
         while (await _nudges.Reader.WaitToReadAsync(ct))
         {
             _nudges.Reader.TryRead(out _);
-            while (await DrainBatchAsync(ct) == BatchSize) { }
+            try
+            {
+                while (await DrainBatchAsync(ct) == BatchSize) { }
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // In limits.log; what was claimed is taken again after its lease, at the next nudge.
+                Console.Error.WriteLine($"limit drain: {e}");
+            }
         }
     }
 

@@ -669,20 +669,18 @@ public static class Report
         md.AppendLine();
         var svc = set["svc"];
         var ratios = new List<string>();
-        foreach (var other in new[] { "limit", "limitd", "peer" })
+        string[] references = ["limit", "limitd", "peer"];
+        foreach (var other in references)
             if (svc is not null && set.GetValueOrDefault(other) is { } o)
                 ratios.Add($"service / {TargetNames[other]}: req/s {X(Div(svc.Rps, o.Rps))}, p50 {X(Div(svc.P50, o.P50))}, p99 {X(Div(svc.P99, o.P99))}");
         var perRound = wrk.Where(l => l.S("scenario") == scenario).GroupBy(l => l.D("round")).OrderBy(g => g.Key)
             .Select(g =>
             {
                 var s = g.FirstOrDefault(l => l.S("target") == "svc");
-                var lim = g.FirstOrDefault(l => l.S("target") == "limit");
-                var limd = g.FirstOrDefault(l => l.S("target") == "limitd");
-                var p = g.FirstOrDefault(l => l.S("target") == "peer");
                 var parts = new List<string>();
-                if (s is not null && lim is not null) parts.Add($"vs limit {X(Div(s.D("wrk", "rps"), lim.D("wrk", "rps")))}");
-                if (s is not null && limd is not null) parts.Add($"vs limit with the drain {X(Div(s.D("wrk", "rps"), limd.D("wrk", "rps")))}");
-                if (s is not null && p is not null) parts.Add($"vs peer {X(Div(s.D("wrk", "rps"), p.D("wrk", "rps")))}");
+                foreach (var other in references)
+                    if (s is not null && g.FirstOrDefault(l => l.S("target") == other) is { } o)
+                        parts.Add($"vs {TargetNames[other]} {X(Div(s.D("wrk", "rps"), o.D("wrk", "rps")))}");
                 return $"round {g.Key}: {string.Join(", ", parts)}";
             }).ToList();
         if (set.GetValueOrDefault("variant") is { } v && set.GetValueOrDefault("limit") is { } lim2)
