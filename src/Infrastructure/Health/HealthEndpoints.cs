@@ -16,6 +16,7 @@ public static class HealthEndpoints
 
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ReadinessFigures>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("database-and-outbox", tags: [ReadinessTag]);
         return builder;
     }

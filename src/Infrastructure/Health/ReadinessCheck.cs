@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Purchases.Infrastructure.Argo;
-using Purchases.Infrastructure.Outbox;
 using Purchases.Infrastructure.Persistence;
-using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Infrastructure.Health;
 
@@ -11,25 +9,23 @@ namespace Purchases.Infrastructure.Health;
 /// Ready while the database answers, even with Argo down (submissions wait in the outbox); degraded when Argo is
 /// not configured or entries are failing; unhealthy (503) only when the database is unreachable.
 /// </summary>
-public sealed class ReadinessCheck(OutboxStatistics statistics, WorkflowStatistics workflows, ReadReplica reads,
-    IOptions<ArgoOptions> argo) : IHealthCheck
+public sealed class ReadinessCheck(ReadinessFigures figures, ReadReplica reads, IOptions<ArgoOptions> argo) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        OutboxBacklog outbox;
-        WorkflowStatisticsSnapshot reconcile;
+        ReadinessSnapshot snapshot;
         try
         {
-            outbox = await statistics.ReadBacklogAsync(ct);
-            reconcile = await workflows.ReadAsync(ct);
+            snapshot = await figures.ReadAsync(ct);
         }
         catch (Exception e) when (Api.ApiErrors.IsDatabaseUnavailable(e))
         {
             return HealthCheckResult.Unhealthy("database unreachable", e);
         }
 
+        var outbox = snapshot.Outbox;
         var data = new Dictionary<string, object>
-            { ["outbox"] = outbox, ["workflows"] = reconcile, ["argo_configured"] = argo.Value.IsConfigured };
+            { ["outbox"] = outbox, ["workflows"] = snapshot.Workflows, ["argo_configured"] = argo.Value.IsConfigured };
         // Reads fall back to the primary, so the replica's state is reported but never makes the service unready.
         if (reads.HasReplica) data["read_replica"] = await reads.StatusAsync(ct);
         return argo.Value.IsConfigured && outbox.Failed == 0

@@ -20,13 +20,13 @@ public sealed class WorkflowStatistics(NpgsqlDataSource dataSource, IClock clock
     public const string LastProgress = "greatest(p.updated_at, coalesce(p.workflow_changed_at, p.created_at))";
 
     /// <summary>
-    /// Not final, its workflow accepted by Argo, and no progress (phase change or update) since the parameter
-    /// <c>$<paramref name="cutoff"/></c>.
+    /// Not final, no progress (phase change or update) since the parameter <c>$<paramref name="cutoff"/></c>, and its
+    /// workflow accepted by Argo (asked last: most workflows in flight made progress lately, and PostgreSQL evaluates
+    /// an aggregate's <c>FILTER</c> in the order written).
     /// </summary>
     public static string StuckCondition(int cutoff) => $"""
-        (p.status IN ('pending', 'in_progress')
-         AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted')
-         AND {LastProgress} < ${cutoff})
+        (p.status IN ('pending', 'in_progress') AND {LastProgress} < ${cutoff}
+         AND EXISTS (SELECT 1 FROM outbox_entries o WHERE o.purchase_id = p.id AND o.kind = 'argo.workflow.create' AND o.state = 'submitted'))
         """;
 
     public async Task<WorkflowStatisticsSnapshot> ReadAsync(CancellationToken ct)

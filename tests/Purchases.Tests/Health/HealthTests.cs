@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using Purchases.Tests.Infrastructure;
 
 namespace Purchases.Tests.Health;
@@ -57,5 +58,45 @@ public sealed class HealthTests(ApiFactory api) : ApiTest(api)
         Assert.Null(PrometheusText.ValueOf(scrape, "purchases_outbox_entries", "state=\"submitted\""));
         Assert.Equal((3, 50, 2), (stats.GetProperty("pending").GetInt32(), stats.GetProperty("submitted").GetInt32(),
             stats.GetProperty("failed").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Readyz_answers_with_the_last_figures_while_counting_them_waits_and_counts_again_after()
+    {
+        // An instance of its own: the slow count below spaces out the next ones for a while, which later tests of
+        // the shared instance must not inherit.
+        await using var service = Api.WithWebHostBuilder(_ => { });
+        await Api.InsertAsync(2, "pending", createdAgo: "2 minutes");
+        var before = (await BodyOf(await service.CreateClient().GetAsync("/readyz", Ct))).GetProperty("outbox");
+        await Api.InsertAsync(1, "pending", createdAgo: "2 minutes");
+
+        // A count held up (here by a lock; in production by millions of entries waiting behind an Argo outage).
+        await using (var blocker = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await blocker.OpenAsync(Ct);
+            await using var transaction = await blocker.BeginTransactionAsync(Ct);
+            await new NpgsqlCommand("LOCK TABLE outbox_entries IN ACCESS EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync(Ct);
+
+            // Waiting for the count would wait for the lock: the deadline turns that hang into a failure.
+            var response = await service.CreateClient().GetAsync("/readyz", Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+            var body = await BodyOf(response);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("ok", body.GetProperty("database").GetString());
+            var outbox = body.GetProperty("outbox");
+            Assert.Equal(2, outbox.GetProperty("pending").GetInt32());
+            Assert.True(outbox.GetProperty("oldest_pending_age_seconds").GetDouble() >=
+                before.GetProperty("oldest_pending_age_seconds").GetDouble());
+        }
+
+        // The held-up count finishes once the lock is gone, and the next probe shows it.
+        var pending = 0;
+        for (var tries = 0; tries < 300 && pending != 3; tries++)
+        {
+            await Task.Delay(100, Ct);
+            pending = (await BodyOf(await service.CreateClient().GetAsync("/readyz", Ct))).GetProperty("outbox")
+                .GetProperty("pending").GetInt32();
+        }
+        Assert.Equal(3, pending);
     }
 }
