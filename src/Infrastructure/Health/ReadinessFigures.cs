@@ -5,7 +5,7 @@ using Purchases.Infrastructure.Reconcile;
 
 namespace Purchases.Infrastructure.Health;
 
-/// <param name="CountedAt">When it was counted (a <see cref="Stopwatch"/> timestamp).</param>
+/// <param name="CountedAt">When the backlog was counted (a <see cref="Stopwatch"/> timestamp).</param>
 public sealed record ReadinessSnapshot(OutboxBacklog Outbox, WorkflowStatisticsSnapshot Workflows, long CountedAt)
 {
     /// <summary>
@@ -69,8 +69,9 @@ public sealed class ReadinessFigures(OutboxStatistics outbox, WorkflowStatistics
     {
         var started = Stopwatch.GetTimestamp();
         // Not the probe's token: a probe that stops waiting leaves the count to finish for the next one.
-        var snapshot = new ReadinessSnapshot(await outbox.ReadBacklogAsync(CancellationToken.None),
-            await workflows.ReadAsync(CancellationToken.None), Stopwatch.GetTimestamp());
+        var backlog = await outbox.ReadBacklogAsync(CancellationToken.None);
+        var backlogAt = Stopwatch.GetTimestamp();
+        var snapshot = new ReadinessSnapshot(backlog, await workflows.ReadAsync(CancellationToken.None), backlogAt);
         lock (_lock)
         {
             _last = snapshot;
