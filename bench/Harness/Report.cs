@@ -166,7 +166,12 @@ public static class Report
             targetRows.Add(("10b", "peak RSS of a fresh Release service through them (VmHWM)", $"{Mib(burst.D("vmhwm_kb"))} = {Num(burst.D("vmhwm_kb") * 1024 / 1e6, 0)} MB",
                 $"{Mib(burst.D("vmhwm_before_kb"))} before them", burst.D("vmhwm_kb") * 1024 / 1e6, 300, false, "MB"));
         }
-        // By number, then letter: 1a … 5, 9a … 10b.
+        // Scenario 11: readiness behind a backlog; the first probe waits for the figures' first count.
+        var readiness = lines.LastOrDefault(l => l.Kind == "readiness");
+        if (readiness is not null)
+            targetRows.Add(("11", $"/readyz behind {Num(readiness.D("waiting"), 0)} entries waiting: slowest probe after the first",
+                Ms(readiness.D("max_ms")), $"first probe {Ms(readiness.D("first_ms"))} (the figures' first count)", readiness.D("max_ms"), 1000, false, "ms"));
+        // By number, then letter: 1a … 5, 9a … 11.
         static (int, string) Order(string id) => (int.Parse(new string([.. id.TakeWhile(char.IsDigit)])), id);
         targetRows.Sort((a, b) => Order(a.Id).CompareTo(Order(b.Id)));
         foreach (var t in targetRows)
@@ -458,6 +463,21 @@ public static class Report
                           $"{burst.D("ok"):0} of {burst.D("n"):0} answered 201 (statuses {burst.S("statuses")}) in {Num(burst.D("seconds"), 1)} s, " +
                           $"median {Ms(burst.D("median_ms"))}, slowest {Ms(burst.D("max_ms"))}. Its peak RSS (VmHWM): {Mib(burst.D("vmhwm_before_kb"))} " +
                           $"after start-up and the warm-up, **{Mib(burst.D("vmhwm_kb"))}** after the burst.");
+            md.AppendLine();
+        }
+
+        // ---- scenario 11 ------------------------------------------------------------------------------------------------
+        if (readiness is not null)
+        {
+            md.AppendLine("## 11. The readiness probe behind a long Argo outage");
+            md.AppendLine();
+            md.AppendLine($"A database of its own with **{Num(readiness.D("waiting"), 0)} purchases whose entries wait in the outbox** and " +
+                          $"{Num(readiness.D("running"), 0)} whose workflows run, created over the last two hours and analyzed (filled in {M("backlog_fill")}); " +
+                          $"an instance of the service with Argo unset, probed {readiness.D("probes"):0} times a second apart. The first probe waits for the " +
+                          $"figures' first count: **{Ms(readiness.D("first_ms"))}** (until 2026-12-08 every probe waited for a count like it). The others: median {Ms(readiness.D("median_ms"))}, slowest " +
+                          $"**{Ms(readiness.D("max_ms"))}**, {readiness.D("over_1s"):0} over a second (Kubernetes' default probe timeout). A probe waits at most " +
+                          "250 ms for a count, then answers with the last figures after a ping; a count slower than that is repeated no sooner than ten times " +
+                          "its duration later.");
             md.AppendLine();
         }
 
