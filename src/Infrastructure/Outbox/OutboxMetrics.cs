@@ -31,9 +31,9 @@ public sealed class OutboxMetrics
         {
             new Measurement<long>(_last.Pending, new KeyValuePair<string, object?>("state", "pending")),
             new Measurement<long>(_last.Failed, new KeyValuePair<string, object?>("state", "failed")),
-        }, description: "Outbox entries pending or failed, as of the last readiness check");
+        }, description: "Outbox entries pending or failed, as of the readiness probe's last count");
         meter.CreateObservableGauge("purchases.outbox.oldest_pending_age", () => _last.OldestPendingAgeSeconds, "s",
-            "Age of the oldest pending entry, as of the last readiness check");
+            "Age of the oldest pending entry, as of the readiness probe's last count");
     }
 
     public void ArgoCallDuration(TimeSpan elapsed, CreateOutcome outcome) =>

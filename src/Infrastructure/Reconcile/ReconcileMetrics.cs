@@ -25,7 +25,7 @@ public sealed class ReconcileMetrics
             description: "1 while Argo streams the watch of our workflows, 0 while it is down (absent with Reconcile:Watch off)");
         meter.CreateObservableGauge("purchases.workflows", () => _last.ByPhase.Select(p =>
                 new Measurement<long>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
-            description: "Workflows of purchases that are not final, by the phase last read, as of the last readiness check");
+            description: "Workflows of purchases that are not final, by the phase last read, as of the readiness probe's last count");
         meter.CreateObservableGauge("purchases.workflows.stuck", () => _last.Stuck,
             description: "Purchases that are not final and showed no progress for Reconcile:StuckAfter");
         meter.CreateObservableGauge("purchases.reconcile.lag", () => _last.LagSeconds, "s",
